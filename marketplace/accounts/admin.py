@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.accounts.models import Address, PolicyAcceptance, User
+
+
+class AddressInline(admin.TabularInline):
+    model = Address
+    extra = 0
+    fields = [
+        "recipient",
+        "phone",
+        "province",
+        "city",
+        "district",
+        "detail",
+        "postcode",
+        "is_default",
+    ]
+
+
+class PolicyAcceptanceInline(admin.TabularInline):
+    model = PolicyAcceptance
+    extra = 0
+    can_delete = False
+    readonly_fields = ["document", "version", "accepted_at", "ip_address"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AdminUserCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class AdminUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = AdminUserChangeForm
+    add_form = AdminUserCreationForm
+    ordering = ["-date_joined"]
+    list_display = [
+        "email",
+        "display_name",
+        "email_verified_at",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ]
+    list_filter = ["is_staff", "is_superuser", "is_active", "preferred_language", "groups"]
+    search_fields = ["email", "display_name", "phone"]
+    readonly_fields = ["date_joined", "last_login"]
+    inlines = [AddressInline, PolicyAcceptanceInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "display_name",
+                    "phone",
+                    "preferred_language",
+                    "time_zone",
+                    "email_verified_at",
+                ]
+            },
+        ),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]
+
+
+@admin.register(PolicyAcceptance)
+class PolicyAcceptanceAdmin(admin.ModelAdmin):
+    list_display = ["user", "document", "version", "accepted_at", "ip_address"]
+    list_filter = ["document", "version"]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "document", "version", "accepted_at", "ip_address"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,148 @@
+"""Writes for accounts: sign-up, e-mail verification, profile and address book."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.accounts import tasks
+from marketplace.accounts.models import Address, PolicyAcceptance, User, normalize_email
+from marketplace.accounts.tokens import VerificationLinkError, read_verification_token
+from marketplace.core.errors import DomainError
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    user: User | None  # None when the address already had an account (the caller must not say)
+
+
+@transaction.atomic
+def register_user(
+    *, email: str, password: str, display_name: str = "", language: str = "", ip: str | None = None
+) -> SignUpResult:
+    """Create an unverified account and send the verification link.
+
+    If the address already has an account, nothing is created: its owner gets an e-mail saying
+    so, and the caller shows the same "check your inbox" answer, so sign-up does not reveal which
+    addresses are registered.
+    """
+    email = normalize_email(email)
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        transaction.on_commit(lambda: tasks.send_already_registered_email.delay(existing.pk))
+        return SignUpResult(user=None)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                display_name=display_name.strip(),
+                preferred_language=language if language in dict(settings.LANGUAGES) else "",
+            )
+    except IntegrityError:  # a concurrent sign-up with the same address won the race
+        return SignUpResult(user=None)
+    now = timezone.now()
+    PolicyAcceptance.objects.bulk_create(
+        [
+            PolicyAcceptance(
+                user=user, document=document, version=version, accepted_at=now, ip_address=ip
+            )
+            for document, version in settings.LEGAL_DOCUMENTS.items()
+        ]
+    )
+    transaction.on_commit(lambda: tasks.send_verification_email.delay(user.pk))
+    return SignUpResult(user=user)
+
+
+def resend_verification(*, email: str) -> None:
+    """Send a fresh link if the address has an unverified account; silent otherwise."""
+    user = User.objects.filter(email=normalize_email(email), email_verified_at__isnull=True).first()
+    if user is not None:
+        transaction.on_commit(lambda: tasks.send_verification_email.delay(user.pk))
+
+
+@transaction.atomic
+def verify_email(*, token: str) -> User:
+    try:
+        payload = read_verification_token(token)
+    except VerificationLinkError as exc:
+        if exc.reason == "expired":
+            raise DomainError(
+                _("This verification link has expired. Ask for a new one below."), code="expired"
+            ) from exc
+        raise DomainError(_("This verification link is not valid."), code="invalid") from exc
+    user = User.objects.select_for_update().filter(pk=payload["u"], email=payload["e"]).first()
+    if user is None:
+        raise DomainError(_("This verification link is not valid."), code="invalid")
+    if user.email_verified_at is not None:
+        raise DomainError(
+            _("This link was already used: your address is verified, you can sign in."),
+            code="used",
+        )
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def update_profile(*, user: User, **fields) -> User:
+    allowed = {"display_name", "phone", "preferred_language", "time_zone"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError(_("Unknown profile field."), field=sorted(unknown)[0])
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=list(fields))
+    return user
+
+
+ADDRESS_FIELDS = ("recipient", "phone", "province", "city", "district", "detail", "postcode")
+
+
+@transaction.atomic
+def save_address(
+    *, user: User, address: Address | None = None, is_default: bool = False, **fields
+) -> Address:
+    """Create or update an address. The first address, or one marked default, becomes the
+    default; the previous default is unset in the same transaction."""
+    address = address or Address(user=user)
+    if address.user_id != user.pk:
+        raise DomainError(_("Address not found."), code="not_found")
+    for name in ADDRESS_FIELDS:
+        if name in fields:
+            setattr(address, name, fields[name])
+    other_defaults = user.addresses.select_for_update().filter(is_default=True)
+    if address.pk:
+        other_defaults = other_defaults.exclude(pk=address.pk)
+    make_default = is_default or not other_defaults.exists()
+    if make_default:
+        other_defaults.update(is_default=False)
+    address.is_default = make_default
+    address.full_clean()
+    address.save()
+    return address
+
+
+@transaction.atomic
+def set_default_address(*, user: User, address: Address) -> Address:
+    user.addresses.select_for_update().filter(is_default=True).exclude(pk=address.pk).update(
+        is_default=False
+    )
+    address.is_default = True
+    address.save(update_fields=["is_default", "updated_at"])
+    return address
+
+
+@transaction.atomic
+def delete_address(*, user: User, address: Address) -> None:
+    was_default = address.is_default
+    address.delete()
+    if was_default:
+        successor = user.addresses.order_by("-updated_at").first()
+        if successor is not None:
+            successor.is_default = True
+            successor.save(update_fields=["is_default"])

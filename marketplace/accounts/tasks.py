@@ -1,0 +1,64 @@
+"""E-mails about accounts. Tasks take ids and re-read the user, so a retry sends current data."""
+
+from celery import shared_task
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from marketplace.accounts.models import User
+from marketplace.accounts.tokens import make_verification_token
+from marketplace.core.mail import absolute_url, send_templated_mail
+
+RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(**RETRY)
+def send_verification_email(user_id: int) -> bool:
+    user = User.objects.filter(pk=user_id, email_verified_at__isnull=True).first()
+    if user is None:
+        return False  # verified meanwhile, or gone: nothing to send
+    link = absolute_url(reverse("accounts:verify-email", args=[make_verification_token(user)]))
+    send_templated_mail(
+        template="emails/accounts/verify_email",
+        context={"user": user, "link": link},
+        to=[user.email],
+        language=user.preferred_language,
+    )
+    return True
+
+
+@shared_task(**RETRY)
+def send_already_registered_email(user_id: int) -> bool:
+    """Someone signed up with an address that has an account: tell its owner, not the visitor."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    send_templated_mail(
+        template="emails/accounts/already_registered",
+        context={
+            "user": user,
+            "login_link": absolute_url(reverse("accounts:login")),
+            "reset_link": absolute_url(reverse("accounts:password-reset")),
+        },
+        to=[user.email],
+        language=user.preferred_language,
+    )
+    return True
+
+
+@shared_task(**RETRY)
+def send_password_reset_email(user_id: int) -> bool:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = absolute_url(reverse("accounts:password-reset-confirm", args=[uid, token]))
+    send_templated_mail(
+        template="emails/accounts/password_reset",
+        context={"user": user, "link": link},
+        to=[user.email],
+        language=user.preferred_language,
+    )
+    return True

@@ -1,0 +1,10 @@
+"""The demo accounts that `seed_demo` creates and `make run` prints (no Django imports here)."""
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - a published demo password, never used in production
+
+DEMO_LOGINS = [
+    ("platform admin", "admin@demo.marketplace.local"),
+    ("seller", "seller1@demo.marketplace.local"),
+    ("seller", "seller2@demo.marketplace.local"),
+    ("buyer", "buyer@demo.marketplace.local"),
+]
