@@ -9,13 +9,12 @@ STAMP := $(VENV)/.installed
 EMBEDDED := $(PY) -m marketplace.core.embedded
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-e2e lint format setup messages makemessages bench shell clean help
+.PHONY: run test test-e2e lint format setup messages static makemessages shell clean help
 
 help:
 	@echo "make run       start the whole platform on http://127.0.0.1:8000 (Ctrl-C stops it)"
 	@echo "make test      lint, migration check and the whole test suite"
 	@echo "make test-e2e  browser tests in headless Chromium"
-	@echo "make bench     performance benchmark (see docs/operations.md)"
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -25,10 +24,13 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-setup: $(STAMP) messages
+setup: $(STAMP) messages static
 
 messages: $(STAMP)
 	@DJANGO_SETTINGS_MODULE=marketplace.settings.base $(PY) manage.py compile_catalogs -v 0
+
+static: $(STAMP)
+	@$(PY) manage.py collectstatic --noinput -v 0
 
 run: setup
 	$(EMBEDDED) run
@@ -51,9 +53,6 @@ test-e2e: setup
 makemessages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=staticfiles
 	$(PY) manage.py makemessages -d djangojs -l zh_Hans --ignore=.venv --ignore=var --ignore=staticfiles --ignore=static/js/htmx.min.js
-
-bench: setup
-	$(EMBEDDED) exec -- $(PY) -m tests.bench.run
 
 shell: setup
 	$(EMBEDDED) exec -- $(PY) manage.py shell
