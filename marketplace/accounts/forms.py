@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import tasks
@@ -67,7 +68,8 @@ class LoginForm(AuthenticationForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not user.email_verified:
-            tasks.send_verification_email.delay(user.pk)
+            user_id = user.pk
+            transaction.on_commit(lambda: tasks.send_verification_email.delay(user_id))
             raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
 
 
@@ -79,8 +81,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the e-mail goes out from a Celery task after commit."""
 
     def save(self, *args, **kwargs):
-        from django.db import transaction
-
         for user in self.get_users(self.cleaned_data["email"]):
             user_id = user.pk
             transaction.on_commit(lambda uid=user_id: tasks.send_password_reset_email.delay(uid))
