@@ -1,4 +1,4 @@
-"""Seller-center pages of shops (mounted under /seller/)."""
+"""Seller-center pages of shops (mounted under /seller/, all through shops.scoping)."""
 
 from django.urls import path
 
@@ -6,4 +6,6 @@ from shops import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("switch-shop/", views.switch_shop, name="switch-shop"),
+    path("open-shop/", views.open_shop, name="open-shop"),
 ]

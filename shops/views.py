@@ -1,14 +1,28 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Seller-center pages of shops. Thin: parse, authorise (shops.scoping), call a service, render."""
 
-from shops.sections import menu_for
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shops import scoping
+from shops.scoping import seller_view
 
 
-@login_required
+@seller_view(section="dashboard")
 def dashboard(request):
-    context = {
-        "seller_sections": menu_for(request, active="dashboard"),
-        "shop": None,
-        "seller_shops": [],
-    }
-    return render(request, "shops/dashboard.html", context)
+    return TemplateResponse(request, "shops/dashboard.html", {})
+
+
+@require_POST
+@seller_view(section=None)
+def switch_shop(request):
+    membership = scoping.switch_shop(request, slug=request.POST.get("shop", ""))
+    messages.info(request, _("You are now working in %(shop)s.") % {"shop": membership.shop.name})
+    return redirect("seller:dashboard")
+
+
+@seller_view(section=None, shop_required=False)
+def open_shop(request):
+    return TemplateResponse(request, "shops/open_shop.html", {})

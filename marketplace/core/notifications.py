@@ -1,0 +1,58 @@
+"""`notify()`: an in-app notification plus, optionally, an e-mail sent by Celery after commit.
+
+SPEC §4: "Alert", "remind" and "notify" mean an in-app notification in the seller center plus an
+e-mail. The e-mail template gets `user`, `notification`, `link` (absolute) and any `context`.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from marketplace.core.models import Notification
+
+DEFAULT_EMAIL_TEMPLATE = "emails/core/notification"
+
+
+def notify(
+    user,
+    *,
+    title,
+    body="",
+    link: str = "",
+    shop_id: int | None = None,
+    email_template: str | None = DEFAULT_EMAIL_TEMPLATE,
+    context: dict | None = None,
+) -> Notification:
+    """Create the notification in the recipient's language and enqueue the e-mail on commit.
+
+    `title` and `body` may be lazy translations: they are rendered in the user's preferred
+    language when stored. `email_template=None` sends no e-mail.
+    """
+    with translation.override(user.preferred_language or translation.get_language()):
+        notification = Notification.objects.create(
+            user=user, shop_id=shop_id, title=str(title)[:200], body=str(body), link=link
+        )
+    if email_template:
+        from marketplace.core import tasks
+
+        notification_id = notification.pk
+        extra = dict(context or {})
+        transaction.on_commit(
+            lambda: tasks.send_notification_email.delay(notification_id, email_template, extra)
+        )
+    return notification
+
+
+def mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one notification (or all when no id is given) of `user` as read; returns the count."""
+    queryset = Notification.objects.for_user(user).unread()
+    if notification_id is not None:
+        queryset = queryset.filter(pk=notification_id)
+    return queryset.update(read_at=timezone.now())
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.for_user(user).unread().count()
