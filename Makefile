@@ -45,10 +45,10 @@ format: $(STAMP)
 
 test: setup lint
 	$(EMBEDDED) exec -- sh -c '$(PY) manage.py makemigrations --check --dry-run --settings=marketplace.settings.test && \
-	  $(PY) -m pytest -m "not e2e" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)'
+	  $(PY) -m pytest --ds=marketplace.settings.test -m "not e2e" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)'
 
 test-e2e: setup
-	$(EMBEDDED) exec -- $(PY) -m pytest -m e2e -p no:xdist $(PYTEST_ARGS) tests/e2e
+	$(EMBEDDED) exec -- $(PY) -m pytest --ds=marketplace.settings.test -m e2e -p no:xdist $(PYTEST_ARGS) tests/e2e
 
 makemessages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=staticfiles

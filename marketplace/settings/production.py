@@ -1,7 +1,7 @@
 """Production settings: everything in base.py plus HTTPS-only transport and a required secret.
 
 `DJANGO_SETTINGS_MODULE=marketplace.settings.production python manage.py check --deploy` is clean
-(tests/test_deploy_check.py runs it).
+(tests/core/test_deploy_and_security.py runs it).
 """
 
 from django.core.exceptions import ImproperlyConfigured

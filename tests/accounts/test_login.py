@@ -39,10 +39,13 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(client):
     )
 
 
-def test_unverified_account_cannot_sign_in_and_gets_a_new_link(client):
+def test_unverified_account_cannot_sign_in_and_gets_a_new_link(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory(email_verified_at=None)
 
-    response = login(client, user.email, PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(client, user.email, PASSWORD)
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
