@@ -109,6 +109,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 
+def redis_db_url(url: str, db: int) -> str:
+    """The same Redis server, another logical database (TCP `redis://` or socket `unix://`)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = dict(parse_qsl(parts.query), db=str(db))
+        return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
 def celery_redis_url(url: str) -> str:
     """redis-py spells a Unix socket `unix:///path`; kombu spells it `redis+socket:///path`."""
     if url.startswith("unix://"):
@@ -127,8 +138,12 @@ CACHES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery (DESIGN §6) -------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=celery_redis_url(REDIS_URL))
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=celery_redis_url(REDIS_URL))
+# The broker and results live in their own Redis databases (1 and 2), so clearing the cache
+# (database of REDIS_URL) can never drop queued tasks.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=celery_redis_url(redis_db_url(REDIS_URL, 1)))
+CELERY_RESULT_BACKEND = env(
+    "CELERY_RESULT_BACKEND", default=celery_redis_url(redis_db_url(REDIS_URL, 2))
+)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -209,7 +224,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

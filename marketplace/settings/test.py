@@ -20,19 +20,8 @@ CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="mp-test")  # 
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []  # noqa: F405
 
 
-def _redis_db_url(url: str, db: int) -> str:
-    """The same Redis server, another logical database."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.scheme == "unix":
-        query = dict(parse_qsl(parts.query), db=str(db))
-        return urlunsplit(parts._replace(query=urlencode(query)))
-    return urlunsplit(parts._replace(path=f"/{db}"))
-
-
 # Each pytest-xdist worker gets its own Redis database for the cache, so clearing it between tests
-# never touches another worker's keys or the Celery broker's queues (database 0).
+# never touches another worker's keys or the Celery broker's queues.
 _worker = env("PYTEST_XDIST_WORKER", default="gw0")
-TEST_CACHE_REDIS_URL = _redis_db_url(REDIS_URL, 10 + int(_worker.removeprefix("gw") or 0) % 6)  # noqa: F405
+TEST_CACHE_REDIS_URL = redis_db_url(REDIS_URL, 10 + int(_worker.removeprefix("gw") or 0) % 6)  # noqa: F405
 CACHES["default"]["LOCATION"] = TEST_CACHE_REDIS_URL  # noqa: F405
