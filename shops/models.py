@@ -74,6 +74,10 @@ class MainCategory(models.TextChoices):
     AUTO = "auto", _("Car accessories")
 
 
+def category_labels(values) -> list[str]:
+    return [str(MainCategory(value).label) for value in values if value in MainCategory.values]
+
+
 class ShopTypeTerms(models.Model):
     """Deposit and fees per shop type, shown to applicants and set by platform staff in admin."""
 
@@ -255,6 +259,10 @@ class ShopApplication(models.Model):
         return mask(self.id_number)
 
     @property
+    def main_category_labels(self) -> list[str]:
+        return category_labels(self.main_categories)
+
+    @property
     def is_company(self) -> bool:
         return self.shop_type in COMPANY_TYPES
 
@@ -397,6 +405,10 @@ class Shop(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.state in self.VISIBLE_STATES
+
+    @property
+    def main_category_labels(self) -> list[str]:
+        return category_labels(self.main_categories)
 
     @property
     def can_list_products(self) -> bool:

@@ -1,3 +1,10 @@
-"""Storefront pages of this chapter (mounted at the site root)."""
+"""Storefront pages of shops (mounted at the site root)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from shops.views import storefront
+
+urlpatterns = [
+    path("shops/<slug:slug>/", storefront.shop_detail, name="shop-detail"),
+    path("shops/<slug:slug>/follow/", storefront.shop_follow, name="shop-follow"),
+]

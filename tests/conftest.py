@@ -41,3 +41,50 @@ def api_client():
 def user_api_client(api_client, user):
     api_client.force_authenticate(user)
     return api_client
+
+
+# --- Shops (tenancy) ---------------------------------------------------------------------------
+@pytest.fixture
+def media_root(settings, tmp_path_factory):
+    """Uploads (logos, documents) go to a temporary folder, never to var/media. Returns it."""
+    root = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = str(root / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(root / "private-media")
+    return root
+
+
+@pytest.fixture
+def shop(db):
+    """Shop A: active, with an owner (`shop.owner`)."""
+    from tests.factories.shops import MembershipFactory, ShopFactory
+
+    shop = ShopFactory(name="Shop A Teahouse", slug="shop-a")
+    shop.owner = MembershipFactory(shop=shop, role="owner").user
+    return shop
+
+
+@pytest.fixture
+def other_shop(db):
+    """Shop B: another tenant, with its own owner (`other_shop.owner`)."""
+    from tests.factories.shops import MembershipFactory, ShopFactory
+
+    shop = ShopFactory(name="Shop B Ceramics", slug="shop-b")
+    shop.owner = MembershipFactory(shop=shop, role="owner").user
+    return shop
+
+
+@pytest.fixture
+def seller_client(client, shop):
+    """A browser signed in as shop A's owner."""
+    client.force_login(shop.owner)
+    return client
+
+
+@pytest.fixture
+def other_seller_client(shop, other_shop):
+    """A browser signed in as shop B's owner (tries shop A's objects in the tenancy tests)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(other_shop.owner)
+    return client

@@ -23,3 +23,19 @@ class ConflictError(DomainError):
     """The action does not fit the object's current state (e.g. an invalid state transition)."""
 
     status_code = 409
+
+
+def full_clean_or_raise(instance, **kwargs) -> None:
+    """`instance.full_clean(**kwargs)`, with a Django ValidationError turned into a DomainError on
+    its first field, so services raise one error type that forms and the API both understand."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            field, messages = next(iter(error.message_dict.items()))
+            field = None if field == "__all__" else field
+        else:
+            field, messages = None, error.messages
+        raise DomainError(messages[0], code="invalid", field=field) from error

@@ -1,0 +1,625 @@
+"""Django admin for platform staff: the application review queue, shops and their states, the
+terms per shop type. Actions are thin: they parse a form and call one service per object."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from marketplace.core.errors import DomainError
+from marketplace.core.states import history
+from shops import services
+from shops.forms import RejectApplicationForm, ShopStateForm
+from shops.models import (
+    ApplicationDocument,
+    Invitation,
+    Membership,
+    Shop,
+    ShopApplication,
+    ShopTypeTerms,
+)
+
+
+@admin.register(ShopTypeTerms)
+class ShopTypeTermsAdmin(admin.ModelAdmin):
+    list_display = [
+        "shop_type",
+        "deposit",
+        "annual_fee",
+        "commission_rate",
+        "currency",
+        "accepting_applications",
+        "updated_at",
+    ]
+    list_editable = ["deposit", "annual_fee", "commission_rate", "accepting_applications"]
+
+    def has_add_permission(self, request):
+        return False  # one row per shop type, seeded by a migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DocumentInline(admin.TabularInline):
+    model = ApplicationDocument
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = [
+        "kind",
+        "preview",
+        "original_name",
+        "content_type",
+        "size",
+        "expires_on",
+        "uploaded_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("Preview"))
+    def preview(self, document):
+        url = reverse(
+            "admin:shops_shopapplication_document", args=[document.application_id, document.pk]
+        )
+        if document.is_image:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" '
+                'style="max-width:220px;max-height:160px;border:1px solid #ccc"></a>',
+                url,
+                url,
+            )
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open the PDF")
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShopApplication)
+class ShopApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "shop_type",
+        "applicant",
+        "state",
+        "submitted_at",
+        "submission_count",
+        "document_count",
+    ]
+    list_filter = ["state", "shop_type", ("submitted_at", admin.DateFieldListFilter)]
+    search_fields = [
+        "shop_name",
+        "applicant__email",
+        "legal_name",
+        "credit_code",
+        "contact_phone",
+        "brand_name",
+    ]
+    date_hierarchy = "submitted_at"
+    ordering = [F("submitted_at").asc(nulls_last=True), "created_at"]
+    list_select_related = ["applicant"]
+    inlines = [DocumentInline]
+    actions = ["approve_selected", "reject_selected"]
+    fieldsets = [
+        (
+            gettext_lazy("Review"),
+            {
+                "fields": [
+                    "state",
+                    "submitted_at",
+                    "submission_count",
+                    "decided_at",
+                    "decided_by",
+                    "rejection_reason",
+                    "rejection_note",
+                    "shop",
+                    "state_history",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Shop"),
+            {
+                "fields": [
+                    "shop_type",
+                    "shop_name",
+                    "logo_preview",
+                    "description",
+                    "main_category_list",
+                    "brand_name",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Seller"),
+            {
+                "fields": [
+                    "applicant",
+                    "legal_name",
+                    "id_number_masked",
+                    "credit_code",
+                    "legal_representative",
+                    "business_address",
+                    "business_scope",
+                ]
+            },
+        ),
+        (gettext_lazy("Contact"), {"fields": ["contact_name", "contact_phone", "contact_email"]}),
+        (
+            gettext_lazy("Settlement"),
+            {
+                "fields": [
+                    "account_holder",
+                    "bank_name",
+                    "bank_account_masked",
+                    "stripe_account_id",
+                ]
+            },
+        ),
+        (gettext_lazy("Agreement"), {"fields": ["agreement_version", "agreement_accepted_at"]}),
+    ]
+    readonly_fields = [name for _title, options in fieldsets for name in options["fields"]]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(document_total=Count("documents"))
+
+    @admin.display(description=gettext_lazy("Documents"), ordering="document_total")
+    def document_count(self, application):
+        return application.document_total
+
+    @admin.display(description=gettext_lazy("Identity document number"))
+    def id_number_masked(self, application):
+        return application.id_number_masked or "—"
+
+    @admin.display(description=gettext_lazy("Bank account number"))
+    def bank_account_masked(self, application):
+        return application.bank_account_masked or "—"
+
+    @admin.display(description=gettext_lazy("Main categories"))
+    def main_category_list(self, application):
+        return ", ".join(application.main_category_labels) or "—"
+
+    @admin.display(description=gettext_lazy("Logo"))
+    def logo_preview(self, application):
+        if not application.logo:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" style="width:96px;height:96px;border:1px solid #ccc">',
+            application.logo.url,
+        )
+
+    @admin.display(description=gettext_lazy("History"))
+    def state_history(self, application):
+        events = history(application).select_related("actor")
+        if not events:
+            return "—"
+        return format_html_join(
+            "\n",
+            "<div>{} · {} → {} · {} {}</div>",
+            (
+                (
+                    event.created_at.strftime("%Y-%m-%d %H:%M"),
+                    event.from_state,
+                    event.to_state,
+                    event.actor or "",
+                    event.reason,
+                )
+                for event in events
+            ),
+        )
+
+    # Nothing here is edited by hand: decisions go through the review page and the actions.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("shops.review_shopapplication")
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="shops_shopapplication_review",
+            ),
+            path(
+                "<path:object_id>/documents/<int:document_id>/",
+                self.admin_site.admin_view(self.document_view),
+                name="shops_shopapplication_document",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_review": self.has_review_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def document_view(self, request, object_id, document_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        document = get_object_or_404(
+            ApplicationDocument, pk=document_id, application_id=unquote(object_id)
+        )
+        response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+        response["Content-Disposition"] = "inline"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def review_view(self, request, object_id):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        application = self.get_object(request, unquote(object_id))
+        if application is None:
+            raise Http404
+        reject_form = RejectApplicationForm(
+            request.POST if request.POST.get("decision") == "reject" else None
+        )
+        change_url = reverse("admin:shops_shopapplication_change", args=[application.pk])
+        if request.method == "POST":
+            decision = request.POST.get("decision")
+            try:
+                if decision == "approve":
+                    shop = services.approve_application(
+                        application=application, reviewer=request.user, request=request
+                    )
+                    self.message_user(
+                        request,
+                        _("Approved: the shop “%(name)s” is open.") % {"name": shop.name},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(change_url)
+                if decision == "reject" and reject_form.is_valid():
+                    services.reject_application(
+                        application=application,
+                        reviewer=request.user,
+                        reason=reject_form.cleaned_data["reason"],
+                        note=reject_form.cleaned_data["note"],
+                        request=request,
+                    )
+                    self.message_user(
+                        request, _("Rejected; the applicant is notified."), messages.SUCCESS
+                    )
+                    return HttpResponseRedirect(change_url)
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Review %(name)s") % {"name": application},
+            "application": application,
+            "documents": application.documents.all(),
+            "missing": services.missing_items(application),
+            "reject_form": reject_form,
+            "change_url": change_url,
+            "subtitle": None,
+        }
+        return TemplateResponse(
+            request, "admin/shops/review.html", context, status=400 if reject_form.errors else 200
+        )
+
+    @admin.action(description=gettext_lazy("Approve selected applications"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for application in queryset.order_by("pk"):
+            try:
+                services.approve_application(
+                    application=application, reviewer=request.user, request=request
+                )
+                approved += 1
+            except DomainError as error:
+                self.message_user(request, f"{application}: {error.message}", messages.ERROR)
+        if approved:
+            self.message_user(
+                request, _("%(n)s application(s) approved.") % {"n": approved}, messages.SUCCESS
+            )
+
+    @admin.action(description=gettext_lazy("Reject selected applications…"), permissions=["review"])
+    def reject_selected(self, request, queryset):
+        form = RejectApplicationForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            rejected = 0
+            for application in queryset.order_by("pk"):
+                try:
+                    services.reject_application(
+                        application=application,
+                        reviewer=request.user,
+                        reason=form.cleaned_data["reason"],
+                        note=form.cleaned_data["note"],
+                        request=request,
+                    )
+                    rejected += 1
+                except DomainError as error:
+                    self.message_user(request, f"{application}: {error.message}", messages.ERROR)
+            if rejected:
+                self.message_user(
+                    request, _("%(n)s application(s) rejected.") % {"n": rejected}, messages.SUCCESS
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Reject applications"),
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "subtitle": None,
+        }
+        return TemplateResponse(request, "admin/shops/reject_selected.html", context)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "shop"
+    extra = 0
+    fields = ["user", "role", "invited_by", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Shop)
+class ShopAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "shop_type", "state", "follower_count", "created_at"]
+    list_filter = ["state", "shop_type", ("created_at", admin.DateFieldListFilter)]
+    search_fields = [
+        "name",
+        "slug",
+        "business_name",
+        "registration_number",
+        "memberships__user__email",
+    ]
+    inlines = [MembershipInline]
+    actions = ["change_state_selected"]
+    readonly_fields = [
+        "name",
+        "slug",
+        "shop_type",
+        "state",
+        "state_reason",
+        "state_changed_at",
+        "bank_account_masked",
+        "account_holder",
+        "bank_name",
+        "stripe_account_id",
+        "follower_count",
+        "rating",
+        "created_at",
+        "updated_at",
+        "state_history",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "shop_type",
+                    "state",
+                    "state_reason",
+                    "state_changed_at",
+                    "state_history",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Profile"),
+            {
+                "fields": [
+                    "description",
+                    "brand_name",
+                    "service_hours",
+                    "service_channels",
+                    "service_phone",
+                    "service_email",
+                    "return_policy",
+                    "shipping_policy",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Business information"),
+            {
+                "fields": [
+                    "business_name",
+                    "registration_number",
+                    "legal_representative",
+                    "business_address",
+                    "business_scope",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Terms and settlement"),
+            {
+                "fields": [
+                    "deposit",
+                    "annual_fee",
+                    "commission_rate",
+                    "currency",
+                    "account_holder",
+                    "bank_name",
+                    "bank_account_masked",
+                    "stripe_account_id",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Counters"),
+            {"fields": ["follower_count", "rating", "created_at", "updated_at"]},
+        ),
+    ]
+
+    @admin.display(description=gettext_lazy("Bank account number"))
+    def bank_account_masked(self, shop):
+        return shop.bank_account_masked or "—"
+
+    @admin.display(description=gettext_lazy("State history"))
+    def state_history(self, shop):
+        events = history(shop).select_related("actor")
+        return (
+            format_html_join(
+                "\n",
+                "<div>{} · {} → {} · {} · {}</div>",
+                (
+                    (
+                        e.created_at.strftime("%Y-%m-%d %H:%M"),
+                        e.from_state,
+                        e.to_state,
+                        e.actor or "",
+                        e.reason,
+                    )
+                    for e in events
+                ),
+            )
+            or "—"
+        )
+
+    def has_add_permission(self, request):
+        return False  # shops are opened by approving an application
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # closed, never deleted
+
+    def has_change_state_permission(self, request):
+        return request.user.has_perm("shops.change_shop_state")
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/state/",
+                self.admin_site.admin_view(self.state_view),
+                name="shops_shop_state",
+            )
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_change_state": self.has_change_state_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _apply_state(self, request, shops, form) -> int:
+        changed = 0
+        for shop in shops:
+            try:
+                services.change_shop_state(
+                    shop=shop,
+                    to=form.cleaned_data["state"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+                changed += 1
+            except DomainError as error:
+                self.message_user(request, f"{shop}: {error.message}", messages.ERROR)
+        if changed:
+            self.message_user(
+                request,
+                _("%(n)s shop(s) changed; their owners are notified.") % {"n": changed},
+                messages.SUCCESS,
+            )
+        return changed
+
+    def state_view(self, request, object_id):
+        if not self.has_change_state_permission(request):
+            raise PermissionDenied
+        shop = self.get_object(request, unquote(object_id))
+        if shop is None:
+            raise Http404
+        form = ShopStateForm(request.POST or None, initial={"state": shop.state})
+        if request.method == "POST" and form.is_valid():
+            self._apply_state(request, [shop], form)
+            return HttpResponseRedirect(reverse("admin:shops_shop_change", args=[shop.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Change the state of %(name)s") % {"name": shop.name},
+            "shops": [shop],
+            "form": form,
+            "subtitle": None,
+        }
+        return TemplateResponse(
+            request, "admin/shops/shop_state.html", context, status=400 if form.errors else 200
+        )
+
+    @admin.action(
+        description=gettext_lazy("Change the state of selected shops…"),
+        permissions=["change_state"],
+    )
+    def change_state_selected(self, request, queryset):
+        form = ShopStateForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            self._apply_state(request, list(queryset.order_by("pk")), form)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Change the state of shops"),
+            "shops": queryset,
+            "form": form,
+            "bulk": True,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "subtitle": None,
+        }
+        return TemplateResponse(request, "admin/shops/shop_state.html", context)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "shop",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role"]
+    search_fields = ["email", "shop__name"]
+    readonly_fields = [
+        "shop",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

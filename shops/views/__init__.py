@@ -1,0 +1,1 @@
+"""Pages of the shops chapter: `seller` (seller center) and `storefront` (buyers)."""
