@@ -116,15 +116,19 @@ def redis_db_url(url: str, db: int) -> str:
     parts = urlsplit(url)
     if parts.scheme == "unix":
         query = dict(parse_qsl(parts.query), db=str(db))
-        return urlunsplit(parts._replace(query=urlencode(query)))
+        return f"unix://{parts.path}?{urlencode(query)}"  # urlunsplit would drop the "//"
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 
-def celery_redis_url(url: str) -> str:
-    """redis-py spells a Unix socket `unix:///path`; kombu spells it `redis+socket:///path`."""
-    if url.startswith("unix://"):
-        return "redis+socket://" + url[len("unix://") :]
-    return url
+def celery_redis_url(url: str, *, broker: bool) -> str:
+    """redis-py spells a Unix socket `unix:///path?db=N`; Celery spells it `redis+socket://…`, and
+    kombu (the broker) reads the database of a socket URL from `virtual_host`, not `db`."""
+    if not url.startswith("unix://"):
+        return url
+    url = "redis+socket://" + url[len("unix://") :]
+    return (
+        url.replace("?db=", "?virtual_host=").replace("&db=", "&virtual_host=") if broker else url
+    )
 
 
 CACHES = {
@@ -140,9 +144,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Celery (DESIGN §6) -------------------------------------------------------------------------
 # The broker and results live in their own Redis databases (1 and 2), so clearing the cache
 # (database of REDIS_URL) can never drop queued tasks.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=celery_redis_url(redis_db_url(REDIS_URL, 1)))
+CELERY_BROKER_URL = env(
+    "CELERY_BROKER_URL", default=celery_redis_url(redis_db_url(REDIS_URL, 1), broker=True)
+)
 CELERY_RESULT_BACKEND = env(
-    "CELERY_RESULT_BACKEND", default=celery_redis_url(redis_db_url(REDIS_URL, 2))
+    "CELERY_RESULT_BACKEND", default=celery_redis_url(redis_db_url(REDIS_URL, 2), broker=False)
 )
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
