@@ -1,0 +1,533 @@
+"""Stock: every change of `Sku.stock` / `Sku.reserved` happens here, with its ledger row.
+
+One internal path, `_apply()`, does all of it inside one transaction:
+
+1. lock the SKUs involved, in primary-key order (`SELECT … ORDER BY id FOR UPDATE`), so two
+   orders touching the same SKUs cannot deadlock;
+2. check every line against the locked balances (a clear error naming the SKU, nothing written);
+3. one conditional ``UPDATE … SET stock = stock + change … WHERE stock + change >= 0`` for all
+   lines (the CHECK constraint is the last guard), which also sets or clears the SKU's
+   low-stock flag;
+4. one INSERT of the ledger rows (`StockMovement`, append-only);
+5. the products' denormalised `total_stock` / `sales_count`, locked in primary-key order after
+   the SKUs;
+6. one `StockAlert` per SKU whose flag went from clear to set (one alert per crossing, not per
+   sale), delivered by a Celery task enqueued on commit.
+
+The orders app calls `reserve_stock`, `release_stock`, `commit_sale` and `return_stock` with an
+order reference; sellers call `receive_stock`, `adjust_stock` and `set_stock` (stocktakes).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.errors import CatalogError, ErrorCode, InsufficientStock
+from catalog.models import Product, Sku, StockAlert, StockMovement
+
+Kind = StockMovement.Kind
+MAX_QUANTITY = 1_000_000
+
+
+@dataclass(frozen=True)
+class StockLine:
+    """A quantity of one SKU (always positive; the service decides the direction)."""
+
+    sku_id: int
+    quantity: int
+
+
+@dataclass
+class _Change:
+    sku_id: int
+    kind: str
+    quantity: int = 0  # change of stock
+    reserved_change: int = 0
+    reference: str = ""
+    reason: str = ""
+
+
+def _lines(lines: Iterable[StockLine | tuple[int, int] | dict]) -> list[StockLine]:
+    """Accepts StockLine, (sku_id, quantity) or {"sku_id", "quantity"}; merges repeated SKUs."""
+    merged: dict[int, int] = defaultdict(int)
+    for line in lines:
+        if isinstance(line, StockLine):
+            sku_id, quantity = line.sku_id, line.quantity
+        elif isinstance(line, dict):
+            sku_id, quantity = line["sku_id"], line["quantity"]
+        else:
+            sku_id, quantity = line
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise CatalogError(_("Quantities are whole numbers."), code=ErrorCode.INVALID)
+        if quantity <= 0 or quantity > MAX_QUANTITY:
+            raise CatalogError(
+                _("Each quantity must be between 1 and %(max)d.") % {"max": MAX_QUANTITY},
+                code=ErrorCode.INVALID,
+                field="quantity",
+            )
+        merged[int(sku_id)] += quantity
+    if not merged:
+        raise CatalogError(_("No lines were given."), code=ErrorCode.INVALID)
+    return [StockLine(sku_id, quantity) for sku_id, quantity in sorted(merged.items())]
+
+
+def _sku_name(sku: Sku) -> str:
+    return f"{sku.code} ({sku.option_label})" if sku.option_label else sku.code
+
+
+def _lock_skus(sku_ids: Iterable[int], *, shop=None) -> dict[int, Sku]:
+    ids = sorted(set(sku_ids))
+    queryset = Sku.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    if shop is not None:
+        queryset = queryset.filter(shop=shop)
+    locked = {sku.pk: sku for sku in queryset}
+    missing = [sku_id for sku_id in ids if sku_id not in locked]
+    if missing:
+        raise CatalogError(
+            _("Unknown SKU: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+            code=ErrorCode.UNKNOWN_SKU,
+            field="sku",
+        )
+    return locked
+
+
+_UPDATE_SQL = """
+UPDATE catalog_sku AS s
+   SET stock = s.stock + v.change,
+       reserved = s.reserved + v.reserved_change,
+       sold_count = s.sold_count + v.sold,
+       low_stock_alerted = (s.stock + v.change <= s.warning_line),
+       updated_at = %s
+  FROM (VALUES {values}) AS v(id, change, reserved_change, sold)
+ WHERE s.id = v.id
+   AND s.stock + v.change >= 0
+   AND s.reserved + v.reserved_change >= 0
+RETURNING s.id, s.stock, s.reserved, s.low_stock_alerted
+"""
+
+
+def _apply(changes: list[_Change], *, actor=None, shop=None) -> list[StockMovement]:
+    """Apply `changes` atomically; see the module docstring. Raises before writing anything."""
+    with transaction.atomic():
+        skus = _lock_skus([change.sku_id for change in changes], shop=shop)
+        # Per SKU totals, checked against the locked balances.
+        totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for change in changes:
+            total = totals[change.sku_id]
+            total[0] += change.quantity
+            total[1] += change.reserved_change
+            if change.kind == Kind.SOLD:
+                total[2] += -(change.quantity + change.reserved_change)
+        for sku_id, (quantity, reserved_change, _sold) in sorted(totals.items()):
+            sku = skus[sku_id]
+            if sku.stock + quantity < 0:
+                raise InsufficientStock(
+                    _("Not enough stock of “%(sku)s”: %(available)d available, %(wanted)d asked.")
+                    % {"sku": _sku_name(sku), "available": sku.stock, "wanted": -quantity},
+                    sku_id=sku_id,
+                    available=sku.stock,
+                )
+            if sku.reserved + reserved_change < 0:
+                raise InsufficientStock(
+                    _("Only %(reserved)d of “%(sku)s” are reserved.")
+                    % {"sku": _sku_name(sku), "reserved": sku.reserved},
+                    sku_id=sku_id,
+                    available=sku.reserved,
+                    code=ErrorCode.NOT_RESERVED,
+                )
+
+        now = timezone.now()
+        rows = sorted(totals.items())
+        values = ", ".join(["(%s::bigint, %s::integer, %s::integer, %s::integer)"] * len(rows))
+        params: list = [now]
+        for sku_id, (quantity, reserved_change, sold) in rows:
+            params += [sku_id, quantity, reserved_change, sold]
+        with connection.cursor() as cursor:
+            cursor.execute(_UPDATE_SQL.format(values=values), params)
+            updated = {row[0]: row for row in cursor.fetchall()}
+        if len(updated) != len(rows):  # cannot happen under the row locks; never half-write
+            raise InsufficientStock(
+                _("The stock changed meanwhile; try again."), sku_id=0, available=0
+            )
+
+        # The ledger: running balances per SKU, in the order the changes were given.
+        running = {sku_id: [skus[sku_id].stock, skus[sku_id].reserved] for sku_id in skus}
+        movements = []
+        for change in changes:
+            balance = running[change.sku_id]
+            balance[0] += change.quantity
+            balance[1] += change.reserved_change
+            movements.append(
+                StockMovement(
+                    shop_id=skus[change.sku_id].shop_id,
+                    sku_id=change.sku_id,
+                    kind=change.kind,
+                    quantity=change.quantity,
+                    reserved_change=change.reserved_change,
+                    stock_after=balance[0],
+                    reserved_after=balance[1],
+                    reference=change.reference[:64],
+                    reason=change.reason[:255],
+                    actor=actor if getattr(actor, "pk", None) else None,
+                    created_at=now,
+                )
+            )
+        StockMovement.objects.bulk_create(movements)
+
+        _update_products(skus, totals)
+        _record_crossings(skus, updated, now=now)
+        return movements
+
+
+def _update_products(skus: dict[int, Sku], totals: dict[int, list[int]]) -> None:
+    per_product: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for sku_id, (quantity, _reserved, sold) in totals.items():
+        sku = skus[sku_id]
+        entry = per_product[sku.product_id]
+        if sku.is_active:
+            entry[0] += quantity
+        entry[1] += sold
+    rows = sorted((pid, d) for pid, d in per_product.items() if d[0] or d[1])
+    if not rows:
+        return
+    ids = [pid for pid, _ in rows]
+    # Lock the products in primary-key order (after the SKUs, as every stock path does).
+    list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    values = ", ".join(["(%s::bigint, %s::integer, %s::integer)"] * len(rows))
+    params: list = []
+    for pid, (stock_change, sold) in rows:
+        params += [pid, stock_change, sold]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE catalog_product AS p
+               SET total_stock = GREATEST(p.total_stock + v.change, 0),
+                   sales_count = p.sales_count + v.sold
+              FROM (VALUES {values}) AS v(id, change, sold)
+             WHERE p.id = v.id
+            """,  # noqa: S608 - only placeholders are interpolated
+            params,
+        )
+
+
+def _record_crossings(skus: dict[int, Sku], updated: dict[int, tuple], *, now) -> None:
+    crossed, recovered = [], []
+    for sku_id, (_id, stock, _reserved, alerted) in updated.items():
+        sku = skus[sku_id]
+        if alerted and not sku.low_stock_alerted:
+            crossed.append(
+                StockAlert(
+                    shop_id=sku.shop_id, sku_id=sku_id, stock=stock, warning_line=sku.warning_line
+                )
+            )
+        elif not alerted and sku.low_stock_alerted:
+            recovered.append(sku_id)
+        sku.stock, sku.low_stock_alerted = stock, alerted
+    if recovered:
+        StockAlert.objects.filter(sku_id__in=recovered, resolved_at__isnull=True).update(
+            resolved_at=now
+        )
+    if crossed:
+        created = StockAlert.objects.bulk_create(crossed)
+        _deliver_on_commit([alert.pk for alert in created])
+
+
+def _deliver_on_commit(alert_ids: list[int]) -> None:
+    from catalog import tasks
+
+    transaction.on_commit(lambda: tasks.deliver_stock_alerts.delay(alert_ids))
+
+
+# --- The orders app's side ------------------------------------------------------------------------
+def _outstanding(order_ref: str, kinds_field: str, *, sku_ids=None) -> dict[int, int]:
+    """Units of each SKU still reserved (reserved_change) or sold for `order_ref`."""
+    queryset = StockMovement.objects.filter(reference=order_ref)
+    if sku_ids is not None:
+        queryset = queryset.filter(sku_id__in=sku_ids)
+    if kinds_field == "reserved":
+        rows = queryset.values("sku_id").annotate(total=Sum("reserved_change"))
+        return {row["sku_id"]: row["total"] for row in rows if row["total"] > 0}
+    rows = queryset.values("sku_id").annotate(
+        sold=Sum("quantity", filter=Q(kind=Kind.SOLD)),
+        sold_reserved=Sum("reserved_change", filter=Q(kind=Kind.SOLD)),
+        returned=Sum("quantity", filter=Q(kind=Kind.RETURNED)),
+    )
+    result = {}
+    for row in rows:
+        sold = -((row["sold"] or 0) + (row["sold_reserved"] or 0))
+        left = sold - (row["returned"] or 0)
+        if left > 0:
+            result[row["sku_id"]] = left
+    return result
+
+
+def _check_reference(order_ref: str) -> str:
+    order_ref = (order_ref or "").strip()
+    if not order_ref or len(order_ref) > 64:
+        raise CatalogError(
+            _("An order reference (1 to 64 characters) is required."),
+            code=ErrorCode.INVALID,
+            field="order_ref",
+        )
+    return order_ref
+
+
+def reserve_stock(lines, *, order_ref: str, actor=None) -> list[StockMovement]:
+    """Hold stock for an unpaid order: stock → reserved. All lines or none (InsufficientStock)."""
+    order_ref = _check_reference(order_ref)
+    changes = [
+        _Change(line.sku_id, Kind.RESERVED, -line.quantity, line.quantity, order_ref)
+        for line in _lines(lines)
+    ]
+    return _apply(changes, actor=actor)
+
+
+def release_stock(*, order_ref: str, lines=None, actor=None, reason: str = ""):
+    """Give an order's reservation back to stock (cancelled or timed out).
+
+    Without `lines`, everything still reserved for `order_ref` is released (safe to call twice:
+    the second call releases nothing and returns []). With `lines`, each may not exceed what is
+    still reserved for the order.
+    """
+    order_ref = _check_reference(order_ref)
+    with transaction.atomic():
+        wanted = _lines(lines) if lines is not None else None
+        sku_ids = [line.sku_id for line in wanted] if wanted else None
+        if sku_ids:
+            _lock_skus(sku_ids)
+        outstanding = _outstanding(order_ref, "reserved", sku_ids=sku_ids)
+        if wanted is None:
+            wanted = [StockLine(sku_id, qty) for sku_id, qty in sorted(outstanding.items())]
+            if not wanted:
+                return []
+        for line in wanted:
+            if line.quantity > outstanding.get(line.sku_id, 0):
+                raise InsufficientStock(
+                    _("Only %(left)d units of SKU %(sku)s are reserved for order %(ref)s.")
+                    % {
+                        "left": outstanding.get(line.sku_id, 0),
+                        "sku": line.sku_id,
+                        "ref": order_ref,
+                    },
+                    sku_id=line.sku_id,
+                    available=outstanding.get(line.sku_id, 0),
+                    code=ErrorCode.NOT_RESERVED,
+                )
+        changes = [
+            _Change(line.sku_id, Kind.RELEASED, line.quantity, -line.quantity, order_ref, reason)
+            for line in wanted
+        ]
+        return _apply(changes, actor=actor)
+
+
+def commit_sale(*, order_ref: str, lines=None, actor=None) -> list[StockMovement]:
+    """The order is paid: its reserved units are sold.
+
+    Without `lines`: every unit still reserved for `order_ref` (safe to call twice). With
+    `lines`: each line takes what is reserved for the order first and sells the rest straight
+    from stock (conditional update; `InsufficientStock` if there is not enough).
+    """
+    order_ref = _check_reference(order_ref)
+    with transaction.atomic():
+        wanted = _lines(lines) if lines is not None else None
+        sku_ids = [line.sku_id for line in wanted] if wanted else None
+        if sku_ids:
+            _lock_skus(sku_ids)
+        outstanding = _outstanding(order_ref, "reserved", sku_ids=sku_ids)
+        if wanted is None:
+            wanted = [StockLine(sku_id, qty) for sku_id, qty in sorted(outstanding.items())]
+            if not wanted:
+                return []
+        changes = []
+        for line in wanted:
+            from_reserved = min(line.quantity, outstanding.get(line.sku_id, 0))
+            direct = line.quantity - from_reserved
+            changes.append(_Change(line.sku_id, Kind.SOLD, -direct, -from_reserved, order_ref))
+        return _apply(changes, actor=actor)
+
+
+def return_stock(lines, *, order_ref: str, actor=None, reason: str = "") -> list[StockMovement]:
+    """Returned goods go back into stock; at most what was sold for `order_ref`, per SKU."""
+    order_ref = _check_reference(order_ref)
+    with transaction.atomic():
+        wanted = _lines(lines)
+        _lock_skus([line.sku_id for line in wanted])
+        sold = _outstanding(order_ref, "sold", sku_ids=[line.sku_id for line in wanted])
+        for line in wanted:
+            if line.quantity > sold.get(line.sku_id, 0):
+                raise InsufficientStock(
+                    _(
+                        "Only %(left)d units of SKU %(sku)s were sold on order %(ref)s and not yet returned."
+                    )
+                    % {"left": sold.get(line.sku_id, 0), "sku": line.sku_id, "ref": order_ref},
+                    sku_id=line.sku_id,
+                    available=sold.get(line.sku_id, 0),
+                    code=ErrorCode.NOT_SOLD,
+                )
+        changes = [
+            _Change(line.sku_id, Kind.RETURNED, line.quantity, 0, order_ref, reason)
+            for line in wanted
+        ]
+        return _apply(changes, actor=actor)
+
+
+# --- The seller's side ----------------------------------------------------------------------------
+def _require_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise CatalogError(
+            _("Give a reason for the adjustment."), code=ErrorCode.INVALID, field="reason"
+        )
+    return reason[:255]
+
+
+def receive_stock(
+    sku: Sku, quantity: int, *, shop, actor=None, reason: str = "", reference: str = ""
+) -> StockMovement:
+    """Goods arrived: stock + quantity."""
+    line = _lines([(sku.pk, quantity)])[0]
+    change = _Change(sku.pk, Kind.RECEIVED, line.quantity, 0, reference, reason)
+    return _apply([change], actor=actor, shop=shop)[0]
+
+
+def receive_many(lines, *, actor=None, reason: str = "", reference: str = ""):
+    """Goods arrived for several SKUs at once ([(sku_id, quantity)]), e.g. opening stock."""
+    changes = [
+        _Change(line.sku_id, Kind.RECEIVED, line.quantity, 0, reference, reason)
+        for line in _lines(lines)
+    ]
+    return _apply(changes, actor=actor)
+
+
+def adjust_stock(
+    sku: Sku, change: int, *, shop, actor=None, reason: str, reference: str = ""
+) -> StockMovement:
+    """A correction of ± `change` units, with a reason. Refused if stock would go below zero."""
+    if isinstance(change, bool) or not isinstance(change, int) or change == 0:
+        raise CatalogError(
+            _("Enter a change other than zero, e.g. 5 or -3."),
+            code=ErrorCode.INVALID,
+            field="change",
+        )
+    if abs(change) > MAX_QUANTITY:
+        raise CatalogError(
+            _("A change may be at most %(max)d units.") % {"max": MAX_QUANTITY},
+            code=ErrorCode.INVALID,
+            field="change",
+        )
+    reason = _require_reason(reason)
+    try:
+        return _apply(
+            [_Change(sku.pk, Kind.ADJUSTED, change, 0, reference, reason)], actor=actor, shop=shop
+        )[0]
+    except InsufficientStock as error:
+        raise CatalogError(
+            _("Stock of “%(sku)s” is %(stock)d; it cannot go below zero.")
+            % {"sku": sku.code, "stock": error.available},
+            code=ErrorCode.BELOW_ZERO,
+            field="change",
+        ) from error
+
+
+def set_stock_levels(
+    levels: dict[int, int], *, shop, kind=Kind.STOCKTAKE, actor=None, reason: str, reference=""
+) -> dict[int, tuple[int, int]]:
+    """Bring SKUs to counted levels ({sku_id: level}); returns {sku_id: (before, difference)}.
+
+    Differences are computed against the *locked* stock, so a sale between counting and posting
+    is not lost. SKUs already at their level get no movement.
+    """
+    reason = _require_reason(reason)
+    for level in levels.values():
+        if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= MAX_QUANTITY:
+            raise CatalogError(
+                _("Counted quantities are whole numbers from 0 to %(max)d.")
+                % {"max": MAX_QUANTITY},
+                code=ErrorCode.INVALID,
+                field="counted",
+            )
+    with transaction.atomic():
+        skus = _lock_skus(levels, shop=shop)
+        result = {}
+        changes = []
+        for sku_id in sorted(levels):
+            before = skus[sku_id].stock
+            difference = levels[sku_id] - before
+            result[sku_id] = (before, difference)
+            if difference:
+                changes.append(_Change(sku_id, kind, difference, 0, reference, reason))
+        if changes:
+            _apply(changes, actor=actor, shop=shop)
+        return result
+
+
+def set_alert_settings(
+    sku: Sku, *, shop, warning_line: int, lead_time_days: int | None = None
+) -> Sku:
+    """Change a SKU's warning line (and lead time). Raising the line above the current stock is a
+    crossing too: it raises its one alert now."""
+    if isinstance(warning_line, bool) or not isinstance(warning_line, int) or warning_line < 0:
+        raise CatalogError(
+            _("The warning line is a whole number, 0 or more."),
+            code=ErrorCode.INVALID,
+            field="warning_line",
+        )
+    if lead_time_days is not None and not 0 <= lead_time_days <= 365:
+        raise CatalogError(
+            _("The lead time is between 0 and 365 days."),
+            code=ErrorCode.INVALID,
+            field="lead_time_days",
+        )
+    with transaction.atomic():
+        locked = _lock_skus([sku.pk], shop=shop)[sku.pk]
+        now = timezone.now()
+        alerted = locked.stock <= warning_line
+        fields = {"warning_line": warning_line, "low_stock_alerted": alerted, "updated_at": now}
+        if lead_time_days is not None:
+            fields["lead_time_days"] = lead_time_days
+        Sku.objects.filter(pk=sku.pk).update(**fields)
+        _record_crossings({sku.pk: locked}, {sku.pk: (sku.pk, locked.stock, 0, alerted)}, now=now)
+        for name, value in fields.items():
+            setattr(sku, name, value)
+        return sku
+
+
+_RECHECK_SQL = """
+WITH changed AS (
+    UPDATE catalog_sku
+       SET low_stock_alerted = (stock <= warning_line)
+     WHERE is_active
+       AND low_stock_alerted IS DISTINCT FROM (stock <= warning_line)
+ RETURNING id, shop_id, stock, warning_line, low_stock_alerted
+), resolved AS (
+    UPDATE catalog_stockalert AS a
+       SET resolved_at = %(now)s
+      FROM changed AS c
+     WHERE a.sku_id = c.id AND NOT c.low_stock_alerted AND a.resolved_at IS NULL
+)
+INSERT INTO catalog_stockalert (shop_id, sku_id, stock, warning_line, created_at)
+SELECT shop_id, id, stock, warning_line, %(now)s FROM changed WHERE low_stock_alerted
+RETURNING id
+"""
+
+
+def recheck_all_low_stock() -> list[int]:
+    """Re-evaluate every active SKU against its warning line in one SQL statement.
+
+    Sets the flag (and raises one alert) where stock is at or below the line but no alert was
+    raised, clears it where stock is above again. Returns the new alerts' ids (delivered by
+    Celery on commit). Safe to run any number of times.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_RECHECK_SQL, {"now": timezone.now()})
+        alert_ids = [row[0] for row in cursor.fetchall()]
+        if alert_ids:
+            _deliver_on_commit(alert_ids)
+        return alert_ids
