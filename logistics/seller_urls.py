@@ -1,3 +1,26 @@
-"""Seller-center pages of this chapter (mounted under /seller/, scoped by shops.scoping)."""
+"""Seller-center pages of logistics (mounted under /seller/, scoped by shops.scoping)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from logistics import views
+
+urlpatterns = [
+    path("shipping/templates/", views.template_list, name="logistics-template-list"),
+    path("shipping/templates/new/", views.template_create, name="logistics-template-create"),
+    path(
+        "shipping/templates/<int:template_id>/",
+        views.template_edit,
+        name="logistics-template-edit",
+    ),
+    path(
+        "shipping/templates/<int:template_id>/delete/",
+        views.template_delete,
+        name="logistics-template-delete",
+    ),
+    path(
+        "shipping/templates/<int:template_id>/default/",
+        views.template_make_default,
+        name="logistics-template-default",
+    ),
+    path("shipping/carriers/", views.carriers, name="logistics-carriers"),
+]
