@@ -34,8 +34,8 @@ class CatalogError(DomainError):
     pass
 
 
-class CatalogConflict(ConflictError):
-    pass
+class CatalogConflict(ConflictError, CatalogError):
+    """A catalog error that is about the current state (HTTP 409)."""
 
 
 class InsufficientStock(CatalogConflict):

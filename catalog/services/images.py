@@ -106,7 +106,7 @@ def process_image(image_id: int) -> bool:
             processed = make_variants(source, spec=PRODUCT_IMAGE_SPEC)
     except ImageRejected as error:
         ProductImage.objects.filter(pk=image_id).update(
-            status=ProductImage.Status.FAILED, error=str(error.message)[:300]
+            status=ProductImage.Status.FAILED, error=str(error.message)[:300], source=""
         )
         _delete_source(image)
         _refresh(image.product_id)
@@ -133,6 +133,7 @@ def process_image(image_id: int) -> bool:
             width=processed.width,
             height=processed.height,
             error="",
+            source="",
         )
         if not updated:  # processed meanwhile, or removed: drop what we wrote
             transaction.on_commit(lambda: [default_storage.delete(n) for n in names.values()])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import itertools
-from decimal import Decimal
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -78,7 +77,7 @@ def sku(code, price="10.00", stock=0, **options_and_fields) -> product_services.
         if k in ("cost_price", "weight", "barcode", "warning_line", "lead_time_days", "id")
     }
     return product_services.SkuData(
-        code=code, price=Decimal(str(price)), stock=stock, options=options_and_fields, **fields
+        code=code, price=price, stock=stock, options=options_and_fields, **fields
     )
 
 
@@ -116,9 +115,11 @@ def image_upload(name="tea.png", fmt="PNG", size=(400, 400), **kwargs) -> Simple
 
 
 def add_ready_image(product, *, kind=ProductImage.Kind.MAIN) -> ProductImage:
-    """Upload one image and process it (Celery runs eagerly in tests)."""
+    """Upload one image and process it (what the Celery task does after commit)."""
     from catalog.services import images
 
     created = images.add_images(product, [image_upload()], shop=product.shop, kind=kind)
+    images.process_image(created[0].pk)
     created[0].refresh_from_db()
+    product.refresh_from_db()
     return created[0]
