@@ -32,7 +32,7 @@ def grouped_region_choices():
 
 
 class RegionCheckboxes(forms.CheckboxSelectMultiple):
-    template_name = "logistics/seller/widgets/region_checkboxes.html"
+    template_name = "logistics/widgets/region_checkboxes.html"  # in the app: form renderers look there
 
 
 def region_field(**kwargs):

@@ -133,15 +133,17 @@ class ShippingTemplateSerializer(StrictModelSerializer):
 
     def validate(self, attrs):
         fields, rules = self.merged(attrs)
+        # Rule errors keyed by the rule's index, as DRF reports errors of nested lists.
         errors: dict = {}
-        rule_errors: list[dict] = [{} for _rule in rules]
+        rule_errors: dict[int, dict] = {}
         for problem in services.template_problems(fields, rules):
             parts = problem.field.split(".", 2)
             if parts[0] == "rules" and len(parts) == 3 and parts[1].isdigit():
-                rule_errors[int(parts[1])].setdefault(parts[2], []).append(problem.message)
+                rule_errors.setdefault(int(parts[1]), {}).setdefault(parts[2], [])
+                rule_errors[int(parts[1])][parts[2]].append(problem.message)
             else:
                 errors.setdefault(problem.field, []).append(problem.message)
-        if any(rule_errors):
+        if rule_errors:
             errors["rules"] = rule_errors
         if errors:
             raise serializers.ValidationError(errors)
