@@ -32,7 +32,8 @@ def grouped_region_choices():
 
 
 class RegionCheckboxes(forms.CheckboxSelectMultiple):
-    template_name = "logistics/widgets/region_checkboxes.html"  # in the app: form renderers look there
+    # In the app's templates folder: that is where form renderers look.
+    template_name = "logistics/widgets/region_checkboxes.html"
 
 
 def region_field(**kwargs):
