@@ -29,6 +29,7 @@ SECTIONS: list[Section] = [
     Section(roles.SHOP_PROFILE, _("Shop profile"), "seller:shop-profile"),
     Section(roles.STAFF, _("Staff and roles"), "seller:staff"),
     Section(roles.ACTIVITY, _("Activity log"), "seller:activity"),
+    Section(roles.SHIPPING, _("Shipping"), "seller:logistics-template-list"),
 ]
 
 NO_SHOP_SECTIONS: list[Section] = [
