@@ -311,3 +311,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Orders (appended by the orders chapter) ----------------------------------------------------
+# The payment provider checkouts use: "offline" (test mode, no network; the demo and the tests)
+# or "stripe" (orders.payments.stripe). See orders/payments/__init__.py.
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="offline")
+# The cart badge in the storefront header (`cart_count`, at most one query, only when shown).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("orders.context_processors.cart")

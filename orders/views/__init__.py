@@ -1,4 +1,4 @@
-"""Storefront pages of orders: the cart (empty until the orders issue adds cart lines)."""
+"""Storefront and seller-center pages of orders."""
 
 from django.shortcuts import render
 

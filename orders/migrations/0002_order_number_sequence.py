@@ -1,0 +1,14 @@
+"""Order numbers come from one PostgreSQL sequence (orders.numbering): unique without a lock."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("orders", "0001_initial")]
+
+    operations = [
+        migrations.RunSQL(
+            "CREATE SEQUENCE IF NOT EXISTS orders_order_number_seq START 1000001",
+            "DROP SEQUENCE IF EXISTS orders_order_number_seq",
+        )
+    ]

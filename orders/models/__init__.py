@@ -1,0 +1,19 @@
+"""Models of the orders chapter: carts, checkouts, orders, payments."""
+
+from orders.models.cart import MAX_LINE_QUANTITY, Cart, CartLine
+from orders.models.orders import Checkout, InvoiceType, Order, OrderLine
+from orders.models.payments import Payment, PaymentAllocation, PaymentEvent, Refund
+
+__all__ = [
+    "MAX_LINE_QUANTITY",
+    "Cart",
+    "CartLine",
+    "Checkout",
+    "InvoiceType",
+    "Order",
+    "OrderLine",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentEvent",
+    "Refund",
+]
