@@ -1,5 +1,7 @@
 """Carriers managed by the platform; each shop chooses its own."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -129,3 +131,22 @@ def test_admin_lists_carriers_with_their_adapter_state(admin_client):
     assert "Needs credentials" in body and "Simulated (test mode)" in body
     template_admin = admin_client.get(reverse("admin:logistics_shippingtemplate_changelist"))
     assert template_admin.status_code == 200
+
+
+def test_the_demo_seed_gives_every_shop_carriers_and_templates_once(shop, other_shop):
+    import io
+
+    from logistics.demo import seed_demo
+    from logistics.quote import QuoteLine
+
+    seed_demo(io.StringIO())
+    seed_demo(io.StringIO())
+
+    for each in (shop, other_shop):
+        assert ShopCarrier.objects.for_shop(each).count() == 3
+        assert ShopCarrier.objects.get(shop=each, is_default=True).carrier.code == "offline"
+        assert each.shippingtemplate_set.count() == 2
+    quote = services.quote_for_shop(
+        shop_id=shop.pk, province="新疆", lines=[QuoteLine(quantity=1, weight_kg=Decimal("2"))]
+    )
+    assert quote.fee == Decimal("28.00")

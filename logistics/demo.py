@@ -1,0 +1,93 @@
+"""Demo data of logistics (called by `manage.py seed_demo`, idempotent): the platform's carriers,
+and for every demo shop its carriers and two shipping templates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from logistics import services
+from logistics.models import Carrier, ShippingTemplate, ShopCarrier
+from logistics.regions import REMOTE_CODES
+
+D = Decimal
+NOT_SERVED = ["540000", "710000", "810000", "820000"]  # Tibet, Taiwan, Hong Kong, Macau
+FAR = sorted(REMOTE_CODES - set(NOT_SERVED))  # Inner Mongolia, Gansu, Qinghai, Ningxia, Xinjiang
+
+TEMPLATES = [
+    {
+        "fields": {
+            "name": "Standard by weight / 标准快递（按重量）",
+            "basis": "weight",
+            "first_units": D("1"),
+            "first_fee": D("8.00"),
+            "extra_units": D("1"),
+            "extra_fee": D("3.00"),
+            "free_over_amount": D("99.00"),
+            "free_over_quantity": None,
+            "non_deliverable": NOT_SERVED,
+            "insurance_percent": D("0.5"),
+            "insurance_minimum": D("1.00"),
+            "is_default": True,
+        },
+        "rules": [
+            {
+                "provinces": ["310000", "320000", "330000", "340000"],  # nearby: cheaper
+                "first_units": D("1"),
+                "first_fee": D("6.00"),
+                "extra_units": D("1"),
+                "extra_fee": D("2.00"),
+                "free_shipping_applies": True,
+            },
+            {
+                "provinces": FAR,
+                "first_units": D("1"),
+                "first_fee": D("18.00"),
+                "extra_units": D("1"),
+                "extra_fee": D("10.00"),
+                "free_shipping_applies": False,
+            },
+        ],
+    },
+    {
+        "fields": {
+            "name": "Light parcels by piece / 小件（按件）",
+            "basis": "piece",
+            "first_units": D("1"),
+            "first_fee": D("10.00"),
+            "extra_units": D("1"),
+            "extra_fee": D("2.00"),
+            "free_over_amount": None,
+            "free_over_quantity": 3,
+            "non_deliverable": NOT_SERVED,
+            "insurance_percent": None,
+            "insurance_minimum": D("0"),
+            "is_default": False,
+        },
+        "rules": [],
+    },
+]
+
+
+def seed_demo(stdout) -> None:
+    from shops.models import Shop
+
+    carriers = {carrier.code: carrier for carrier in services.seed_carriers()}
+    stdout.write(f"  carriers: {Carrier.objects.count()} (simulated carrier: offline)")
+    chosen = [carriers[code] for code in ("offline", "sf-express", "zto") if code in carriers]
+    for shop in Shop.objects.order_by("pk"):
+        owner = shop.memberships.filter(role="owner").select_related("user").first()
+        actor = owner.user if owner else None
+        if not ShopCarrier.objects.for_shop(shop).exists() and chosen:
+            services.set_shop_carriers(
+                shop=shop,
+                actor=actor,
+                carrier_ids=[carrier.pk for carrier in chosen],
+                default_id=chosen[0].pk,
+            )
+        if ShippingTemplate.objects.for_shop(shop).exists():
+            continue
+        for spec in TEMPLATES:
+            services.save_shipping_template(
+                shop=shop, actor=actor, fields=spec["fields"], rules=spec["rules"]
+            )
+        stdout.write(f"  shipping templates for {shop.name}")
