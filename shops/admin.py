@@ -84,6 +84,10 @@ class DocumentInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see the application sees its documents.
+        return request.user.has_perm("shops.view_shopapplication")
+
 
 @admin.register(ShopApplication)
 class ShopApplicationAdmin(admin.ModelAdmin):

@@ -104,23 +104,31 @@ def get_for_shop_or_404(model_or_queryset, *, shop, **lookup):
 
 # --- Resolving the current shop ------------------------------------------------------------------
 def user_memberships(user) -> list:
-    """The user's memberships with their shops, in a stable order (one query, cached per user)."""
+    """The user's memberships with their shops, in a stable order (one query)."""
     from shops.models import Membership
 
     if not getattr(user, "is_authenticated", False):
         return []
-    cached = getattr(user, "_shop_memberships", None)
+    return list(
+        Membership.objects.filter(user=user).select_related("shop").order_by("created_at", "id")
+    )
+
+
+def request_memberships(request) -> list:
+    """`user_memberships(request.user)`, read once per request."""
+    django_request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    cached = getattr(django_request, "_shop_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user).select_related("shop").order_by("created_at", "id")
-        )
-        user._shop_memberships = cached
+        cached = user_memberships(request.user)
+        django_request._shop_memberships = cached
     return cached
 
 
-def forget_memberships(user) -> None:
-    if hasattr(user, "_shop_memberships"):
-        del user._shop_memberships
+def forget_memberships(request) -> None:
+    """After adding or removing the user's memberships within this request."""
+    django_request = getattr(request, "_request", request)
+    if hasattr(django_request, "_shop_memberships"):
+        del django_request._shop_memberships
 
 
 def resolve_membership(request, *, shop_slug: str | None = None):
@@ -129,7 +137,7 @@ def resolve_membership(request, *, shop_slug: str | None = None):
     With `shop_slug` (the API's X-Shop header) that shop must be one of the user's, else Http404;
     otherwise the session's current shop, else the first membership.
     """
-    memberships = user_memberships(request.user)
+    memberships = request_memberships(request)
     if shop_slug:
         for membership in memberships:
             if membership.shop.slug == shop_slug:
@@ -166,7 +174,7 @@ def seller_context(request, *, section: str | None) -> dict[str, Any]:
     return {
         "shop": getattr(request, "shop", None),
         "membership": getattr(request, "membership", None),
-        "seller_shops": [m.shop for m in user_memberships(request.user)],
+        "seller_shops": [m.shop for m in request_memberships(request)],
         "seller_sections": menu_for(request, active=section),
         "unread_notifications": unread_count(request.user),
     }

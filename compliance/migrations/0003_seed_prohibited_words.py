@@ -9,8 +9,8 @@ from django.db import migrations
 
 ABSOLUTE_CLAIMS = [
     # English
-    "best", "the best", "No. 1", "number one", "#1", "top 1", "world's best", "best-selling",
-    "best ever", "first-class", "world-class", "unbeatable", "lowest price", "cheapest",
+    "best", "No. 1", "number one", "#1", "top 1", "best-selling",
+    "first-class", "world-class", "unbeatable", "lowest price", "cheapest",
     "100%", "guaranteed cure", "greatest", "top-rated in the world",
     # Chinese (广告法 absolute terms)
     "最", "最佳", "最好", "最低价", "最高级", "第一", "唯一", "首个", "首选", "国家级", "世界级",

@@ -7,4 +7,8 @@ DEMO_LOGINS = [
     ("seller", "seller1@demo.marketplace.local"),
     ("seller", "seller2@demo.marketplace.local"),
     ("buyer", "buyer@demo.marketplace.local"),
+    ("shop staff (customer service)", "staff1@demo.marketplace.local"),
+    ("shop staff (product editor)", "staff2@demo.marketplace.local"),
+    ("applicant (in review)", "applicant1@demo.marketplace.local"),
+    ("applicant (rejected)", "applicant2@demo.marketplace.local"),
 ]

@@ -26,10 +26,14 @@ def notify(
 ) -> Notification:
     """Create the notification in the recipient's language and enqueue the e-mail on commit.
 
-    `title` and `body` may be lazy translations: they are rendered in the user's preferred
-    language when stored. `email_template=None` sends no e-mail.
+    `title` and `body` are rendered in the user's preferred language: pass lazy translations,
+    or, for messages with placeholders, a function building them (`lambda: _("Hi %(name)s") %
+    {...}`), since `%` on a lazy string translates at once, in the actor's language.
+    `email_template=None` sends no e-mail.
     """
     with translation.override(user.preferred_language or translation.get_language()):
+        title = title() if callable(title) else title
+        body = body() if callable(body) else body
         notification = Notification.objects.create(
             user=user, shop_id=shop_id, title=str(title)[:200], body=str(body), link=link
         )

@@ -43,7 +43,7 @@ class MyShopsView(APIView):
 
     @extend_schema(responses=s.MyShopSerializer(many=True))
     def get(self, request):
-        memberships = scoping.user_memberships(request.user)
+        memberships = scoping.request_memberships(request)
         return Response(s.MyShopSerializer(memberships, many=True).data)
 
 

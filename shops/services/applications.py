@@ -385,7 +385,7 @@ def approve_application(*, application: ShopApplication, reviewer, request=None)
     )
     notify(
         application.applicant,
-        title=_("Your shop “%(name)s” is open") % {"name": shop.name},
+        title=lambda: _("Your shop “%(name)s” is open") % {"name": shop.name},
         body=_(
             "Your application was approved. Complete your shop profile, invite your team "
             "and start listing products."
@@ -426,12 +426,17 @@ def reject_application(
         reason=note,
         request=request,
     )
-    label = ShopApplication.RejectionReason(reason).label
+
+    def body():
+        label = ShopApplication.RejectionReason(reason).label
+        parts = [_("Reason: %(reason)s.") % {"reason": label}, note]
+        parts.append(_("You can correct the application and submit it again."))
+        return "\n".join(str(part) for part in parts if part)
+
     notify(
         application.applicant,
         title=_("Your shop application needs changes"),
-        body=_("Reason: %(reason)s. %(note)s You can correct the application and submit it again.")
-        % {"reason": label, "note": note + (" " if note else "")},
+        body=body,
         link=_application_link(application),
     )
     return application

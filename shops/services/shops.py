@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from compliance import audit
@@ -50,6 +51,14 @@ def open_shop_from_application(*, application: ShopApplication, actor) -> Shop:
     )
     terms = terms_for(application.shop_type)
     is_company = application.shop_type != ShopType.INDIVIDUAL
+    # The default texts are written in the owner's language (they edit them later).
+    with translation.override(application.applicant.preferred_language or settings.LANGUAGE_CODE):
+        defaults = {
+            "service_hours": str(DEFAULT_SERVICE_HOURS),
+            "service_channels": str(_("Online chat in the order page; e-mail")),
+            "return_policy": str(DEFAULT_RETURN_POLICY),
+            "shipping_policy": str(DEFAULT_SHIPPING_POLICY),
+        }
     shop = Shop(
         name=display,
         name_normalized=normalized,
@@ -60,11 +69,8 @@ def open_shop_from_application(*, application: ShopApplication, actor) -> Shop:
         description=application.description,
         main_categories=application.main_categories,
         brand_name=application.brand_name,
-        service_hours=str(DEFAULT_SERVICE_HOURS),
-        service_channels=str(_("Online chat in the order page; e-mail")),
         service_email=application.contact_email,
-        return_policy=str(DEFAULT_RETURN_POLICY),
-        shipping_policy=str(DEFAULT_SHIPPING_POLICY),
+        **defaults,
         business_name=application.legal_name if is_company else "",
         registration_number=application.credit_code if is_company else "",
         legal_representative=application.legal_representative if is_company else "",
@@ -157,8 +163,8 @@ def change_shop_state(*, shop: Shop, to: str, actor, reason: str, request=None) 
     for membership in owners.select_related("user"):
         notify(
             membership.user,
-            title=STATE_MESSAGES[to] % {"name": shop.name},
-            body=_("Reason given by the platform: %(reason)s") % {"reason": reason},
+            title=lambda: STATE_MESSAGES[to] % {"name": shop.name},
+            body=lambda: _("Reason given by the platform: %(reason)s") % {"reason": reason},
             link=reverse("seller:dashboard"),
             shop_id=shop.pk,
         )

@@ -79,9 +79,11 @@ def invite_staff(
     if existing is not None:
         notify(
             existing,
-            title=_("%(shop)s invites you to join its staff") % {"shop": shop.name},
-            body=_("Role: %(role)s. Open the link in the e-mail we sent you to accept.")
-            % {"role": Role(role).label},
+            title=lambda: _("%(shop)s invites you to join its staff") % {"shop": shop.name},
+            body=lambda: (
+                _("Role: %(role)s. Open the link in the e-mail we sent you to accept.")
+                % {"role": Role(role).label}
+            ),
             email_template=None,
         )
     return invitation, token
@@ -130,8 +132,9 @@ def accept_invitation(*, token: str, user, request=None) -> Membership:
     if invitation.invited_by is not None:
         notify(
             invitation.invited_by,
-            title=_("%(email)s joined %(shop)s")
-            % {"email": user.email, "shop": invitation.shop.name},
+            title=lambda: (
+                _("%(email)s joined %(shop)s") % {"email": user.email, "shop": invitation.shop.name}
+            ),
             link=reverse("seller:staff"),
             shop_id=invitation.shop_id,
             email_template=None,
@@ -194,8 +197,10 @@ def change_role(*, shop: Shop, actor, membership: Membership, role: str, request
     )
     notify(
         membership.user,
-        title=_("Your role in %(shop)s is now %(role)s")
-        % {"shop": shop.name, "role": Role(role).label},
+        title=lambda: (
+            _("Your role in %(shop)s is now %(role)s")
+            % {"shop": shop.name, "role": Role(role).label}
+        ),
         link=reverse("seller:dashboard"),
         shop_id=shop.pk,
         email_template=None,

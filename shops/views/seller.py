@@ -408,7 +408,7 @@ def staff_remove(request, membership_id):
         messages.success(
             request, _("%(email)s no longer works in this shop.") % {"email": membership.user.email}
         )
-        scoping.forget_memberships(request.user)
+        scoping.forget_memberships(request)
     return redirect("seller:staff")
 
 
@@ -438,7 +438,7 @@ def accept_invitation(request, token):
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("seller:dashboard")
-        scoping.forget_memberships(request.user)
+        scoping.forget_memberships(request)
         scoping.switch_shop(request, slug=membership.shop.slug)
         messages.success(request, _("Welcome to %(shop)s.") % {"shop": membership.shop.name})
         return redirect("seller:dashboard")

@@ -88,6 +88,7 @@ class ShopApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ShopApplication
+        skip_postgeneration_save = True
 
     applicant = factory.SubFactory(UserFactory)
     shop_type = ShopType.ENTERPRISE
