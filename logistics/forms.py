@@ -12,9 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from logistics import services
 from logistics.quote import Basis
 from logistics.regions import regions_by_area
+from logistics.services.templates import overlap_message
 from marketplace.core.errors import DomainError
 
 MAX_RULES = 40
+
+
+def plain(value):
+    """Units without trailing zeros for display (Decimal("1.000") -> "1"); other values as is."""
+    if isinstance(value, Decimal) and value.as_tuple().exponent < -2:
+        return format(value.normalize(), "f")
+    return value
 
 
 def grouped_region_choices():
@@ -111,7 +119,7 @@ class ShippingTemplateForm(RateFormMixin):
 
     @classmethod
     def initial_from(cls, template) -> dict:
-        return {name: getattr(template, name) for name in services.TEMPLATE_FIELDS}
+        return {name: plain(getattr(template, name)) for name in services.TEMPLATE_FIELDS}
 
 
 class ShippingRuleForm(RateFormMixin):
@@ -145,7 +153,7 @@ def rule_formset(data=None, *, rules=(), extra=1):
     initial = [
         rule
         if isinstance(rule, dict)
-        else {name: getattr(rule, name) for name in services.RULE_FIELDS}
+        else {name: plain(getattr(rule, name)) for name in services.RULE_FIELDS}
         for rule in rules
     ]
     formset_class = forms.formset_factory(
@@ -196,7 +204,9 @@ def submitted_rules(data) -> list[dict]:
 def validate_template(form: ShippingTemplateForm, formset: BaseRuleFormSet) -> bool:
     """Both valid, and the template's rules (overlaps, exclusions …) hold: each problem is put on
     its field, a rule's on that rule's form."""
-    if not (form.is_valid() and formset.is_valid()):
+    form_valid, formset_valid = form.is_valid(), formset.is_valid()  # both, for every error
+    if not (form_valid and formset_valid):
+        _flag_overlaps(formset)  # shown together with the other errors, not after fixing them
         return False
     kept = formset.kept_forms()
     fields = {name: form.cleaned_data.get(name) for name in services.TEMPLATE_FIELDS}
@@ -204,6 +214,21 @@ def validate_template(form: ShippingTemplateForm, formset: BaseRuleFormSet) -> b
     for problem in services.template_problems(fields, rules):
         apply_problem(form, kept, problem.field, problem.message)
     return not form.errors and not any(f.errors for f in kept)
+
+
+def _flag_overlaps(formset) -> None:
+    rule_forms = [
+        form
+        for form in formset.forms
+        if form.has_changed() and not (formset.can_delete and formset._should_delete_form(form))
+    ]
+    provinces = [form.cleaned_data.get("provinces", []) for form in rule_forms]
+    for index, codes in services.overlapping_provinces(provinces).items():
+        if "provinces" not in rule_forms[index].errors:
+            rule_forms[index].add_error(
+                "provinces",
+                overlap_message(codes),
+            )
 
 
 def apply_problem(form, rule_forms, field: str | None, message) -> None:

@@ -254,6 +254,11 @@ class ShippingTemplate(ShopOwnedModel, RateFields):
         return self.name
 
     @property
+    def unit_label(self) -> str:
+        """What the rate's units count: pieces, kg or m³."""
+        return {Basis.WEIGHT: _("kg"), Basis.VOLUME: _("m³")}.get(self.basis, _("pcs"))
+
+    @property
     def offers_insurance(self) -> bool:
         return self.insurance_percent is not None
 

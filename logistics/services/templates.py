@@ -111,6 +111,12 @@ def overlapping_provinces(rule_provinces: Sequence[Iterable[str]]) -> dict[int, 
     return overlaps
 
 
+def overlap_message(codes: Iterable[str]) -> str:
+    return _("%(provinces)s already in another rule: a province belongs to one rule.") % {
+        "provinces": ", ".join(region_name(code) for code in codes)
+    }
+
+
 def template_problems(fields: Mapping, rules: Sequence[Mapping]) -> list[Problem]:
     """Every problem of a template and its rules, as `Problem(field, message, code)`.
 
@@ -173,8 +179,7 @@ def template_problems(fields: Mapping, rules: Sequence[Mapping]) -> list[Problem
             problems.append(
                 Problem(
                     prefix + "provinces",
-                    _("%(provinces)s already in another rule: a province belongs to one rule.")
-                    % {"provinces": ", ".join(region_name(code) for code in overlaps[index])},
+                    overlap_message(overlaps[index]),
                     ErrorCode.OVERLAPPING_REGIONS,
                 )
             )

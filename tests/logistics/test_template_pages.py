@@ -254,3 +254,27 @@ def test_units_and_fees_keep_their_precision(seller_client, shop):
         Decimal("0.250"),
         Decimal("7.50"),
     )
+
+
+def test_overlaps_are_shown_together_with_other_field_errors(seller_client):
+    data = form_data(
+        first_fee="-1",
+        **{"rules-1-provinces": ["650000"], "rules-1-first_fee": "12"},
+    )
+
+    body = seller_client.post(CREATE, data).content.decode()
+
+    assert "Xinjiang already in another rule" in body
+    assert 'id="id_first_fee_error"' in body
+
+
+def test_existing_rules_show_units_without_trailing_zeros(seller_client, shop):
+    template = ShippingTemplateFactory(shop=shop, first_units=Decimal("0.5"))
+    ShippingRuleFactory(template=template)
+
+    body = seller_client.get(
+        reverse("seller:logistics-template-edit", args=[template.pk])
+    ).content.decode()
+
+    assert 'name="first_units" value="0.5"' in body
+    assert 'name="rules-0-first_units" value="1"' in body
