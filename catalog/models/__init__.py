@@ -8,6 +8,7 @@ from catalog.models.bulk import BulkJob
 from catalog.models.categories import AttributeDefinition, AttributeType, Category
 from catalog.models.inventory import StockAlert, StockMovement, Stocktake, StocktakeLine
 from catalog.models.products import Product, ProductImage, Sku
+from catalog.models.storefront import ZeroResultSearch
 
 __all__ = [
     "AttributeDefinition",
@@ -21,4 +22,5 @@ __all__ = [
     "StockMovement",
     "Stocktake",
     "StocktakeLine",
+    "ZeroResultSearch",
 ]
