@@ -8,13 +8,11 @@ that changes what those columns summarise calls it in the same transaction.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchVectorField
-from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Cast
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,12 +77,19 @@ def search_document(product: Product, *, categories: dict, template, skus) -> st
     )
 
 
-def refresh_listings(product_ids: Iterable[int]) -> int:
-    """Recompute the listing columns of these products; returns how many were updated."""
-    ids = sorted(set(product_ids))
-    if not ids:
-        return 0
-    products = list(Product.objects.filter(pk__in=ids).select_related("shop").order_by("pk"))
+_COLUMN_TYPES = {
+    "min_price": "numeric", "max_price": "numeric", "total_stock": "integer",
+    "image_count": "smallint", "main_image_thumb": "varchar", "main_image_list": "varchar",
+    "shop_name": "varchar", "shop_slug": "varchar", "shop_visible": "boolean",
+    "category_path": "varchar", "quality_score": "smallint", "quality_issues": "jsonb",
+    "search_vector": "tsvector", "currency": "varchar",
+}  # fmt: skip
+
+
+def compute_listings(products: list[Product]) -> dict[int, dict]:
+    """The listing column values of `products` (with `shop` loaded), with a fixed number of
+    queries: active SKUs, images, the attribute templates (categories come from the cache)."""
+    ids = [product.pk for product in products]
     skus_by_product: dict[int, list[Sku]] = defaultdict(list)
     for sku in Sku.objects.filter(product_id__in=ids, is_active=True).only(
         "id", "product_id", "price", "stock", "options"
@@ -101,26 +106,17 @@ def refresh_listings(product_ids: Iterable[int]) -> int:
     categories = selectors.category_map()
     templates = _templates({p.category_id for p in products}, categories)
 
+    result = {}
     for product in products:
         shop = product.shop
         skus = skus_by_product.get(product.pk, [])
         prices = [sku.price for sku in skus]
-        product.min_price = min(prices) if prices else None
-        product.max_price = max(prices) if prices else None
-        product.total_stock = sum(sku.stock for sku in skus)
         images = images_by_product.get(product.pk, [])
         ready = [image for image in images if image["status"] == ProductImage.Status.READY]
         cover = next((i for i in ready if i["kind"] == ProductImage.Kind.MAIN), None) or (
             ready[0] if ready else None
         )
-        product.image_count = len(images)
-        product.main_image_thumb = cover["thumbnail"] if cover else ""
-        product.main_image_list = cover["list_size"] if cover else ""
-        product.shop_name, product.shop_slug = shop.name, shop.slug
-        product.shop_visible = shop.is_visible
-        product.currency = shop.currency
         category = categories.get(product.category_id)
-        product.category_path = category.path if category else ""
         template = templates.get(product.category_id, [])
         assessment = quality.assess(
             title=product.title,
@@ -130,23 +126,71 @@ def refresh_listings(product_ids: Iterable[int]) -> int:
             keywords=text.split_keywords(product.search_keywords),
             has_video=bool(product.video_url),
         )
-        product.quality_score, product.quality_issues = assessment.score, assessment.issues
-        product.search_vector = Cast(
-            Value(search_document(product, categories=categories, template=template, skus=skus)),
-            output_field=SearchVectorField(),
-        )
-    Product.objects.bulk_update(products, LISTING_FIELDS, batch_size=500)
+        product.shop_name = shop.name  # the search document includes it
+        result[product.pk] = {
+            "min_price": min(prices) if prices else None,
+            "max_price": max(prices) if prices else None,
+            "total_stock": sum(sku.stock for sku in skus),
+            "image_count": len(images),
+            "main_image_thumb": cover["thumbnail"] if cover else "",
+            "main_image_list": cover["list_size"] if cover else "",
+            "shop_name": shop.name,
+            "shop_slug": shop.slug,
+            "shop_visible": shop.is_visible,
+            "category_path": category.path if category else "",
+            "quality_score": assessment.score,
+            "quality_issues": assessment.issues,
+            "search_vector": search_document(
+                product, categories=categories, template=template, skus=skus
+            ),
+            "currency": shop.currency,
+        }
+    return result
+
+
+def _write_listings(values: dict[int, dict]) -> None:
+    """One UPDATE … FROM (VALUES …) for every product (fast for thousands of rows)."""
+    columns = LISTING_FIELDS
+    row_sql = "(" + ", ".join(["%s::bigint"] + [f"%s::{_COLUMN_TYPES[c]}" for c in columns]) + ")"
+    items = sorted(values.items())
+    for start in range(0, len(items), 1000):
+        chunk = items[start : start + 1000]
+        params: list = []
+        for pk, row in chunk:
+            params.append(pk)
+            for column in columns:
+                value = row[column]
+                params.append(json.dumps(value) if column == "quality_issues" else value)
+        assignments = ", ".join(f"{c} = v.{c}" for c in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE catalog_product AS p SET {assignments} "  # noqa: S608 - fixed names
+                f"FROM (VALUES {', '.join([row_sql] * len(chunk))}) "
+                f"AS v(id, {', '.join(columns)}) WHERE p.id = v.id",
+                params,
+            )
+
+
+def refresh_listings(product_ids: Iterable[int]) -> int:
+    """Recompute and store the listing columns of these products; returns how many."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return 0
+    products = list(Product.objects.filter(pk__in=ids).select_related("shop").order_by("pk"))
+    values = compute_listings(products)
+    _write_listings(values)
     return len(products)
 
 
-def refresh_listing(product: Product) -> None:
-    refresh_listings([product.pk])
-    fresh = (
-        Product.objects.filter(pk=product.pk)
-        .values(*[f for f in LISTING_FIELDS if f != "search_vector"])
-        .first()
-    )
-    for name, value in (fresh or {}).items():
+def refresh_listing(product: Product, *, loaded: bool = False) -> None:
+    """Recompute one product's listing columns and set them on `product` too.
+
+    `loaded=True`: `product` (with its shop) is current, no need to read it again."""
+    fresh = product if loaded else Product.objects.select_related("shop").get(pk=product.pk)
+    values = compute_listings([fresh])[product.pk]
+    _write_listings({product.pk: values})
+    values.pop("search_vector")
+    for name, value in values.items():
         setattr(product, name, value)
 
 

@@ -523,10 +523,10 @@ def create_product(*, shop, actor, data: ProductData, audit_log: bool = True) ->
                 shop_visible=shop.is_visible,
                 **fields,
             )
-            _write_skus(product, clean.skus or [], actor=actor)
+            _write_skus(product, clean.skus or [], actor=actor, new=True)
             from catalog.services.listing import refresh_listing
 
-            refresh_listing(product)
+            refresh_listing(product, loaded=True)
             if audit_log:
                 audit.record(
                     "catalog.product.created",
@@ -593,16 +593,20 @@ def update_product(
     return product
 
 
-def _write_skus(product: Product, rows: list[dict], *, actor) -> None:
+def _write_skus(product: Product, rows: list[dict], *, actor, new: bool = False) -> None:
     """Make the product's SKUs match `rows`: match by id, else by options; the unmatched ones are
     deleted (no stock history) or deactivated (history kept). New SKUs get their opening stock
     as a "received" movement."""
     from catalog.services import inventory
 
-    existing = {
-        sku.pk: sku
-        for sku in Sku.objects.select_for_update().filter(product=product).order_by("pk")
-    }
+    existing = (
+        {}
+        if new
+        else {
+            sku.pk: sku
+            for sku in Sku.objects.select_for_update().filter(product=product).order_by("pk")
+        }
+    )
     by_key = {sku.option_key: sku for sku in existing.values()}
     kept: set[int] = set()
     to_update, to_create, opening = [], [], []

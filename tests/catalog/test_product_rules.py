@@ -8,19 +8,7 @@ from django.core.exceptions import ValidationError
 from catalog.errors import CatalogError
 from catalog.models import Product, Sku, StockMovement
 from catalog.services import products as services
-from compliance.models import ProhibitedWord
 from tests.factories.catalog import make_category, make_product, product_data, sku
-
-
-@pytest.fixture(autouse=True)
-def listing_words(db):
-    """The words these tests rely on (seeded by a compliance migration; made sure of here)."""
-    for word, kind in (
-        ("最好", "absolute_claim"),
-        ("best", "absolute_claim"),
-        ("高仿", "prohibited"),
-    ):
-        ProhibitedWord.objects.get_or_create(word=word, defaults={"kind": kind})
 
 
 def errors_of(call):
