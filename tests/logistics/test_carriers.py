@@ -150,3 +150,19 @@ def test_the_demo_seed_gives_every_shop_carriers_and_templates_once(shop, other_
         shop_id=shop.pk, province="新疆", lines=[QuoteLine(quantity=1, weight_kg=Decimal("2"))]
     )
     assert quote.fee == Decimal("28.00")
+
+
+def test_the_carrier_page_has_a_constant_number_of_queries(
+    seller_client, shop, django_assert_max_num_queries
+):
+    url = reverse("seller:logistics-carriers")
+    for _ in range(2):
+        ShopCarrierFactory(shop=shop)
+    seller_client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        seller_client.get(url)
+    for _ in range(8):
+        ShopCarrierFactory(shop=shop, carrier=CarrierFactory())
+        CarrierFactory()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert seller_client.get(url).status_code == 200
