@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -212,7 +213,7 @@ class ShopApplicationAdmin(admin.ModelAdmin):
             "<div>{} · {} → {} · {} {}</div>",
             (
                 (
-                    event.created_at.strftime("%Y-%m-%d %H:%M"),
+                    localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
                     event.from_state,
                     event.to_state,
                     event.actor or "",
@@ -489,7 +490,7 @@ class ShopAdmin(admin.ModelAdmin):
                 "<div>{} · {} → {} · {} · {}</div>",
                 (
                     (
-                        e.created_at.strftime("%Y-%m-%d %H:%M"),
+                        localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
                         e.from_state,
                         e.to_state,
                         e.actor or "",

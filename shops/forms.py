@@ -7,6 +7,7 @@ DomainError is placed on the field it names (`apply_domain_error`).
 from __future__ import annotations
 
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.errors import DomainError
@@ -59,18 +60,24 @@ class StepForm(DomainErrorFormMixin, forms.Form):
         return dict(self.cleaned_data)
 
     def save(self, *, actor, request=None) -> bool:
-        """Save through the service; False (with errors on the form) when a rule refuses."""
+        """Save through the services, all or nothing; False (with errors on the form) when a
+        rule refuses."""
         try:
-            services.update_application(
-                application=self.application,
-                actor=actor,
-                request=request,
-                **self.service_fields(),
-            )
+            with transaction.atomic():
+                self.save_extra(actor=actor, request=request)
+                services.update_application(
+                    application=self.application,
+                    actor=actor,
+                    request=request,
+                    **self.service_fields(),
+                )
         except DomainError as error:
             self.apply_domain_error(error)
             return False
         return True
+
+    def save_extra(self, *, actor, request=None) -> None:
+        """What a step saves besides fields (the logo); runs in the same transaction."""
 
 
 class TypeStepForm(StepForm):
@@ -137,17 +144,10 @@ class ShopStepForm(StepForm):
         fields.pop("logo", None)
         return fields
 
-    def save(self, *, actor, request=None) -> bool:
+    def save_extra(self, *, actor, request=None) -> None:
         logo = self.cleaned_data.get("logo")
         if logo:
-            try:
-                services.set_application_logo(
-                    application=self.application, actor=actor, upload=logo
-                )
-            except DomainError as error:
-                self.apply_domain_error(error)
-                return False
-        return super().save(actor=actor, request=request)
+            services.set_application_logo(application=self.application, actor=actor, upload=logo)
 
 
 class BusinessStepForm(StepForm):
@@ -303,13 +303,13 @@ class ShopProfileForm(DomainErrorFormMixin, forms.ModelForm):
         }
 
 
-def role_choices():
-    return [(role.value, f"{role.label} — {ROLE_DESCRIPTIONS[role]}") for role in Role]
+def role_descriptions():
+    return [(role.label, ROLE_DESCRIPTIONS[role]) for role in Role]
 
 
 class InviteForm(DomainErrorFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=role_choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class RoleForm(DomainErrorFormMixin, forms.Form):

@@ -55,12 +55,6 @@ def menu_for(request, *, active: str | None) -> list[dict]:
             url = reverse(section.url_name)
         except NoReverseMatch:  # a section whose page is not mounted (yet)
             continue
-        menu.append(
-            {
-                "key": section.key,
-                "label": section.label,
-                "url": url,
-                "active": section.key == active,
-            }
-        )
+        current = section.key == active or url == getattr(request, "path", None)
+        menu.append({"key": section.key, "label": section.label, "url": url, "active": current})
     return menu

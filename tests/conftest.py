@@ -88,3 +88,21 @@ def other_seller_client(shop, other_shop):
     client = Client()
     client.force_login(other_shop.owner)
     return client
+
+
+@pytest.fixture
+def reference_data(db):
+    """The rows data migrations seed (prohibited words, shop type terms). A transactional test
+    elsewhere in the run (e2e, live server) flushes the tables and takes them away; put them
+    back when missing."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from compliance.models import ProhibitedWord
+    from shops.models import ShopTypeTerms
+
+    if not ProhibitedWord.objects.exists():
+        import_module("compliance.migrations.0003_seed_prohibited_words").seed(apps, None)
+    if not ShopTypeTerms.objects.exists():
+        import_module("shops.migrations.0002_seed_shop_type_terms").seed(apps, None)

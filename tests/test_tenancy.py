@@ -76,7 +76,7 @@ class ShopAObjects:
 
 
 @pytest.fixture
-def a_objects(shop, media_root, django_capture_on_commit_callbacks) -> ShopAObjects:
+def a_objects(shop, media_root, reference_data, django_capture_on_commit_callbacks) -> ShopAObjects:
     staff_user = UserFactory(email="a-staff-zz@example.com")
     membership = MembershipFactory(shop=shop, user=staff_user, role=Role.CUSTOMER_SERVICE)
     with django_capture_on_commit_callbacks(execute=True):

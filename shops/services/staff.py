@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from compliance import audit
 from marketplace.accounts.models import User, normalize_email
 from marketplace.core.errors import ConflictError, DomainError
+from marketplace.core.models import Notification
 from marketplace.core.notifications import notify
 from shops import tasks
 from shops.models import Invitation, Membership, Shop
@@ -84,6 +85,7 @@ def invite_staff(
                 _("Role: %(role)s. Open the link in the e-mail we sent you to accept.")
                 % {"role": Role(role).label}
             ),
+            shop_id=shop.pk,
             email_template=None,
         )
     return invitation, token
@@ -121,6 +123,13 @@ def accept_invitation(*, token: str, user, request=None) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # The in-app "you are invited" notice has done its job.
+    Notification.objects.filter(
+        user=user,
+        shop_id=invitation.shop_id,
+        read_at__isnull=True,
+        created_at__lte=invitation.accepted_at,
+    ).update(read_at=invitation.accepted_at)
     audit.record(
         "staff.joined",
         actor=user,

@@ -364,7 +364,7 @@ def staff(request):
         "members": selectors.list_members(shop),
         "invitations": selectors.list_pending_invitations(shop),
         "role_form": forms.RoleForm(),
-        "roles": forms.role_choices(),
+        "roles": forms.role_descriptions(),
     }
     return TemplateResponse(
         request, "shops/staff.html", context, status=400 if form.errors else 200
