@@ -328,7 +328,7 @@ def quote_combined(
     explanation: list[str] = []
     for index, (snapshot, rule, rate, units, pieces, goods_value, free, notes) in enumerate(priced):
         units_text = _units_text(units, snapshot.basis)
-        where = rule.label if rule and rule.label else destination
+        where = destination
         if free:
             fee = ZERO
         elif index == leader:

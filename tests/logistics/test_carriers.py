@@ -166,3 +166,24 @@ def test_the_carrier_page_has_a_constant_number_of_queries(
         CarrierFactory()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert seller_client.get(url).status_code == 200
+
+
+def test_platform_staff_add_a_carrier_in_admin_and_a_bad_pattern_is_refused(admin_client):
+    url = reverse("admin:logistics_carrier_add")
+    data = {
+        "code": "best-express",
+        "name_en": "Best Express",
+        "name_zh": "百世快递",
+        "is_active": "on",
+        "position": "60",
+        "adapter": "offline",
+        "tracking_url_pattern": "https://track.example.com/",
+    }
+
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200 and not Carrier.objects.filter(code="best-express").exists()
+    assert "Put {number} where the tracking number goes." in refused.content.decode()
+
+    data["tracking_url_pattern"] = "https://track.example.com/{number}"
+    assert admin_client.post(url, data).status_code == 302
+    assert Carrier.objects.get(code="best-express").name_zh == "百世快递"
