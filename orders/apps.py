@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self):
+        # The guest's cart follows the buyer at login (accounts → orders: a receiver here, so
+        # accounts never imports orders).
+        from django.contrib.auth.signals import user_logged_in
+
+        from orders.receivers import merge_cart_at_login
+
+        user_logged_in.connect(merge_cart_at_login, dispatch_uid="orders.merge_cart_at_login")

@@ -30,6 +30,7 @@ SECTIONS: list[Section] = [
     Section(roles.STAFF, _("Staff and roles"), "seller:staff"),
     Section(roles.ACTIVITY, _("Activity log"), "seller:activity"),
     Section(roles.SHIPPING, _("Shipping"), "seller:logistics-template-list"),
+    Section(roles.ORDERS, _("Orders"), "seller:orders"),
 ]
 
 NO_SHOP_SECTIONS: list[Section] = [

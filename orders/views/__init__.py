@@ -1,7 +1,2 @@
-"""Storefront and seller-center pages of orders."""
-
-from django.shortcuts import render
-
-
-def cart(request):
-    return render(request, "orders/cart.html")
+"""Pages of orders: `storefront` (cart, checkout, the buyer's orders, the offline provider's test
+page) and `seller` (the order desk)."""

@@ -1,0 +1,87 @@
+"""Every write of the orders chapter. Split by sub-domain; the names below are the public API.
+
+Cart (orders.services.cart)
+    add_to_cart(cart=, sku_id=, quantity=), update_quantity(cart=, line_id=, quantity=),
+    remove_line(cart=, line_id=), accept_current_prices(cart=), merge_guest_cart(user=, token=)
+Placement (orders.services.placement)
+    place_order(buyer=, token=, address_id=, choices={shop_id: ShopChoice}, invoice=InvoiceRequest,
+                expected_total=) -> Placement(checkout, orders, payment, created)
+Payments (orders.services.payments)
+    start_payment(payment), pay_again(order=, buyer=), receive_payment_event(provider, body,
+    headers), handle_payment_event(ProviderEvent) -> PaymentEvent, refund_order(order, reason=),
+    process_refund(refund_id)
+Lifecycle (orders.services.lifecycle)
+    mark_paid(order, payment=), accept_order(order, shop=, actor=), accept_orders(shop=, actor=,
+    numbers=), cancel_order(order, by=, actor=, reason=, shop=), record_shipment(order, shop=,
+    actor=, quantities=), mark_delivered(order, actor=), confirm_receipt(order, buyer=),
+    complete_order(order), flag_problem(order, kind=, note=), resolve_problem(order, shop=, actor=),
+    beat jobs: cancel_unpaid_orders(), complete_due_orders(), confirm_overdue_receipts()
+"""
+
+from orders.services.cart import (
+    accept_current_prices,
+    add_to_cart,
+    merge_guest_cart,
+    remove_line,
+    update_quantity,
+)
+from orders.services.lifecycle import (
+    accept_order,
+    accept_orders,
+    cancel_order,
+    cancel_unpaid_orders,
+    complete_due_orders,
+    complete_order,
+    confirm_overdue_receipts,
+    confirm_receipt,
+    flag_problem,
+    mark_delivered,
+    mark_paid,
+    record_shipment,
+    resolve_problem,
+)
+from orders.services.payments import (
+    handle_payment_event,
+    pay_again,
+    process_refund,
+    receive_payment_event,
+    refund_order,
+    start_payment,
+)
+from orders.services.placement import (
+    InvoiceRequest,
+    Placement,
+    ShopChoice,
+    place_order,
+)
+
+__all__ = [
+    "InvoiceRequest",
+    "Placement",
+    "ShopChoice",
+    "accept_current_prices",
+    "accept_order",
+    "accept_orders",
+    "add_to_cart",
+    "cancel_order",
+    "cancel_unpaid_orders",
+    "complete_due_orders",
+    "complete_order",
+    "confirm_overdue_receipts",
+    "confirm_receipt",
+    "flag_problem",
+    "handle_payment_event",
+    "mark_delivered",
+    "mark_paid",
+    "merge_guest_cart",
+    "pay_again",
+    "place_order",
+    "process_refund",
+    "receive_payment_event",
+    "record_shipment",
+    "refund_order",
+    "remove_line",
+    "resolve_problem",
+    "start_payment",
+    "update_quantity",
+]

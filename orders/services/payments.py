@@ -1,0 +1,448 @@
+"""Payments: start one at the provider, pay again, apply the provider's events, refund.
+
+    start_payment(payment)                 # calls the provider OUTSIDE any transaction
+    pay_again(order=..., buyer=...)        # a new payment for the checkout's unpaid orders
+    receive_payment_event("offline", body, headers)   # verify (provider) + handle_payment_event
+    handle_payment_event(event)            # the one place a payment's state changes
+    refund_order(order, reason=...)        # a Refund row; Celery sends it after commit
+    process_refund(refund_id)              # the provider call, then the result, idempotent
+
+`handle_payment_event` is idempotent: the event row is unique per (provider, event id), so a
+replayed delivery is recognised and changes nothing; an event that comes late or out of order
+(a failure after success, a success for a cancelled order) is recorded and resolved by the rules
+below, never by trusting the newest message:
+
+- unknown payment reference, or amount / currency / checkout not ours: recorded, nothing changes
+  (a mismatch also flags the orders with a "payment problem" for people to look at);
+- success: the payment succeeds; each order still waiting is paid (`lifecycle.mark_paid`); an
+  order cancelled meanwhile, or already paid by another payment, gets its share refunded;
+- failure: only a payment still waiting becomes failed (the buyer may pay again);
+- a success never becomes a failure.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.core.errors import ConflictError
+from marketplace.core.money import to_minor
+from marketplace.core.states import transition
+from orders import events
+from orders.errors import ErrorCode, OrdersConflict, OrdersError
+from orders.models import Order, Payment, PaymentAllocation, PaymentEvent, Refund
+from orders.payments import get_provider
+from orders.payments.base import (
+    EventType,
+    OrderPart,
+    PaymentRequest,
+    ProviderEvent,
+    RefundRequest,
+)
+
+logger = logging.getLogger(__name__)
+
+OPEN_STATES = (Payment.State.CREATED, Payment.State.PENDING, Payment.State.FAILED)
+Outcome = PaymentEvent.Outcome
+
+
+# --- Creating payments ----------------------------------------------------------------------------
+def create_payment(*, checkout, orders, provider: str | None = None) -> Payment:
+    """Our payment row for `orders` (of one checkout), inside the caller's transaction."""
+    amount = sum((order.total for order in orders), Decimal("0"))
+    payment = Payment.objects.create(
+        checkout=checkout,
+        buyer_id=checkout.buyer_id,
+        provider=provider or get_provider().name,
+        amount=amount,
+        currency=checkout.currency,
+    )
+    PaymentAllocation.objects.bulk_create(
+        PaymentAllocation(payment=payment, order=order, amount=order.total) for order in orders
+    )
+    return payment
+
+
+def payment_request(payment: Payment) -> PaymentRequest:
+    allocations = list(
+        payment.allocations.select_related("order", "order__shop").order_by("order_id")
+    )
+    checkout = payment.checkout
+    return PaymentRequest(
+        payment_id=payment.pk,
+        checkout_token=str(checkout.token),
+        amount=payment.amount,
+        currency=payment.currency,
+        buyer_id=payment.buyer_id,
+        buyer_email=checkout.buyer.email,
+        description=_("Marketplace orders %(numbers)s")
+        % {"numbers": ", ".join(a.order.number for a in allocations)},
+        parts=tuple(
+            OrderPart(
+                order_id=a.order_id,
+                order_number=a.order.number,
+                shop_id=a.order.shop_id,
+                amount=a.amount,
+                connected_account=a.order.shop.stripe_account_id or "",
+            )
+            for a in allocations
+        ),
+        return_url=reverse("checkout-done", args=[checkout.token]),
+    )
+
+
+def start_payment(payment: Payment) -> Payment:
+    """Ask the provider for the payment (outside any transaction), then record its answer.
+
+    Safe to call again: only a payment still "created" is sent (with the provider's idempotency
+    key). A provider failure leaves the payment "failed" with the reason; the buyer pays again.
+    """
+    if payment.state != Payment.State.CREATED:
+        return payment
+    provider = get_provider(payment.provider)
+    request = payment_request(payment)
+    try:
+        session = provider.create_payment(request)
+    except Exception as error:  # the provider's SDK or network: never a 500 for the buyer
+        logger.warning("payment %s: provider %s refused: %s", payment.pk, provider.name, error)
+        try:
+            transition(
+                payment,
+                to=Payment.State.FAILED,
+                reason=str(error)[:300],
+                changes={"failure_reason": _("The payment service could not be reached.")},
+            )
+        except ConflictError:
+            payment.refresh_from_db()
+        return payment
+    try:
+        transition(
+            payment,
+            to=Payment.State.PENDING,
+            changes={
+                "provider_ref": session.provider_ref,
+                "client_data": session.client_data,
+                "redirect_url": session.redirect_url,
+            },
+        )
+    except ConflictError:  # cancelled meanwhile (its orders cancelled): cancel it there too
+        provider.cancel_payment(provider_ref=session.provider_ref)
+        payment.refresh_from_db()
+    return payment
+
+
+def cancel_open_payment(payment: Payment, *, reason: str = "") -> None:
+    """Inside a transaction that locked `payment`: cancel it, and at the provider after commit."""
+    transition(payment, to=Payment.State.CANCELLED, reason=reason)
+    if payment.provider_ref:
+        provider_name, reference = payment.provider, payment.provider_ref
+
+        def cancel_there():
+            try:
+                get_provider(provider_name).cancel_payment(provider_ref=reference)
+            except Exception:  # best effort: an uncancelled intent that gets paid is refunded
+                logger.exception("could not cancel payment %s at %s", reference, provider_name)
+
+        transaction.on_commit(cancel_there)
+
+
+def open_payment(checkout) -> Payment | None:
+    """The checkout's newest payment still waiting for the buyer, if any."""
+    return (
+        Payment.objects.filter(checkout=checkout, state__in=OPEN_STATES)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def pay_again(*, order: Order, buyer) -> Payment:
+    """A new payment for the unpaid orders of `order`'s checkout (the buyer left the provider's
+    page, the card was declined, or the provider could not be reached)."""
+    if order.buyer_id != buyer.pk:
+        raise OrdersError(_("Order not found."), code=ErrorCode.NOT_FOUND)
+    with transaction.atomic():
+        open_payments = list(
+            Payment.objects.select_for_update()
+            .filter(checkout_id=order.checkout_id, state__in=OPEN_STATES)
+            .order_by("pk")
+        )
+        waiting = list(
+            Order.objects.select_for_update()
+            .filter(checkout_id=order.checkout_id, state=Order.State.PENDING_PAYMENT)
+            .order_by("pk")
+        )
+        if order.pk not in {o.pk for o in waiting}:
+            order.refresh_from_db(fields=["state"])
+            raise OrdersConflict(
+                _("This order cannot be paid: it is %(state)s.")
+                % {"state": order.get_state_display().lower()},
+                code=ErrorCode.NOT_PAYABLE,
+            )
+        now = timezone.now()
+        waiting = [o for o in waiting if o.payment_due_at > now]
+        if not any(o.pk == order.pk for o in waiting):
+            raise OrdersConflict(
+                _("The time to pay for this order has run out."), code=ErrorCode.NOT_PAYABLE
+            )
+        wanted = {(o.pk, o.total) for o in waiting}
+        for payment in reversed(open_payments):
+            covered = set(payment.allocations.values_list("order_id", "amount"))
+            if payment.state == Payment.State.PENDING and covered == wanted:
+                return payment  # the buyer came back: the same payment is still open
+        for payment in open_payments:
+            cancel_open_payment(payment, reason=_("Replaced by a new payment."))
+        payment = create_payment(checkout=order.checkout, orders=waiting)
+    return start_payment(payment)
+
+
+# --- Events ---------------------------------------------------------------------------------------
+def receive_payment_event(provider_name: str, body: bytes, headers: Mapping[str, str]):
+    """A webhook-style delivery: the provider verifies it (or raises), then it is handled."""
+    event = get_provider(provider_name).parse_event(body, headers)
+    return handle_payment_event(event)
+
+
+def _record(event: ProviderEvent) -> tuple[PaymentEvent, bool]:
+    try:
+        with transaction.atomic():
+            return PaymentEvent.objects.get_or_create(
+                provider=event.provider,
+                event_id=event.event_id[:100],
+                defaults={
+                    "type": event.raw_type[:60],
+                    "payment_ref": event.payment_ref[:100],
+                    "payload": event.payload,
+                },
+            )
+    except IntegrityError:
+        return PaymentEvent.objects.get(provider=event.provider, event_id=event.event_id), False
+
+
+def _finish(record: PaymentEvent, outcome: str, note: str = "", payment=None) -> PaymentEvent:
+    record.outcome = outcome
+    record.note = str(note)[:300]
+    record.payment = payment
+    record.processed_at = timezone.now()
+    record.save(update_fields=["outcome", "note", "payment", "processed_at"])
+    return record
+
+
+def _mismatch(event: ProviderEvent, payment: Payment) -> str:
+    if event.type not in (EventType.PAYMENT_SUCCEEDED, EventType.PAYMENT_FAILED):
+        return ""
+    if event.currency and event.currency.upper() != payment.currency.upper():
+        return _("currency %(theirs)s, ours %(ours)s") % {
+            "theirs": event.currency,
+            "ours": payment.currency,
+        }
+    if event.amount is None or to_minor(event.amount, payment.currency) != to_minor(
+        payment.amount, payment.currency
+    ):
+        return _("amount %(theirs)s, ours %(ours)s") % {
+            "theirs": event.amount,
+            "ours": payment.amount,
+        }
+    if event.checkout_token and event.checkout_token != str(payment.checkout.token):
+        return _("another checkout")
+    return ""
+
+
+def handle_payment_event(event: ProviderEvent) -> PaymentEvent:
+    """Apply one verified provider event, once. Returns the recorded event with its outcome."""
+    with transaction.atomic():
+        record, _created = _record(event)
+        record = PaymentEvent.objects.select_for_update().get(pk=record.pk)
+        if record.processed_at is not None:
+            return record  # a replay of an event we already handled
+        payment = (
+            Payment.objects.select_for_update()
+            .select_related("checkout")
+            .filter(provider=event.provider, provider_ref=event.payment_ref)
+            .first()
+            if event.payment_ref
+            else None
+        )
+        if event.type in (EventType.REFUND_SUCCEEDED, EventType.REFUND_FAILED):
+            return _apply_refund_event(record, event, payment)
+        if payment is None:
+            logger.warning(
+                "payment event %s: unknown payment %s", event.event_id, event.payment_ref
+            )
+            return _finish(record, Outcome.UNKNOWN_PAYMENT, event.payment_ref)
+        problem = _mismatch(event, payment)
+        if problem:
+            logger.warning("payment event %s does not match payment %s", event.event_id, payment.pk)
+            _flag_payment_problem(payment, problem)
+            return _finish(record, Outcome.MISMATCH, problem, payment)
+        if event.type == EventType.PAYMENT_SUCCEEDED:
+            return _apply_success(record, payment)
+        if event.type == EventType.PAYMENT_FAILED:
+            if payment.state not in (Payment.State.CREATED, Payment.State.PENDING):
+                return _finish(record, Outcome.IGNORED, payment.state, payment)
+            transition(
+                payment,
+                to=Payment.State.FAILED,
+                reason=event.failure_reason,
+                changes={"failure_reason": event.failure_reason or _("The payment was declined.")},
+            )
+            return _finish(record, Outcome.APPLIED, "failed", payment)
+        if event.type == EventType.PAYMENT_CANCELLED:
+            if payment.state not in OPEN_STATES:
+                return _finish(record, Outcome.IGNORED, payment.state, payment)
+            transition(payment, to=Payment.State.CANCELLED, reason=_("Cancelled at the provider."))
+            return _finish(record, Outcome.APPLIED, "cancelled", payment)
+        return _finish(record, Outcome.IGNORED, event.raw_type, payment)
+
+
+def _apply_success(record: PaymentEvent, payment: Payment) -> PaymentEvent:
+    from orders.services.lifecycle import mark_paid
+
+    if payment.state == Payment.State.SUCCEEDED:
+        return _finish(record, Outcome.IGNORED, "already succeeded", payment)
+    now = timezone.now()
+    transition(
+        payment,
+        to=Payment.State.SUCCEEDED,
+        reason=_("The provider confirmed the payment."),
+        changes={"succeeded_at": now, "failure_reason": ""},
+    )
+    allocations = {a.order_id: a for a in payment.allocations.all()}
+    orders = list(
+        Order.objects.select_for_update()
+        .filter(pk__in=list(allocations))
+        .select_related("shop")
+        .order_by("pk")
+    )
+    paid, refunded = [], []
+    for order in orders:
+        if order.state == Order.State.PENDING_PAYMENT:
+            mark_paid(order, payment=payment, now=now)
+            paid.append(order.number)
+        else:
+            reason = (
+                Refund.Reason.LATE_PAYMENT
+                if order.state == Order.State.CANCELLED
+                else Refund.Reason.DUPLICATE_PAYMENT
+            )
+            _create_refund(payment, order, allocations[order.pk].amount, reason)
+            refunded.append(order.number)
+    note = _("paid: %(paid)s; refunded: %(refunded)s") % {
+        "paid": ", ".join(paid) or "—",
+        "refunded": ", ".join(refunded) or "—",
+    }
+    return _finish(record, Outcome.APPLIED, note, payment)
+
+
+def _flag_payment_problem(payment: Payment, problem: str) -> None:
+    from orders.services.lifecycle import flag_problem
+
+    for order in Order.objects.filter(pk__in=payment.allocations.values("order_id")):
+        if order.state in Order.OPEN_STATES and not order.exception:
+            flag_problem(
+                order,
+                kind=Order.Problem.PAYMENT_PROBLEM,
+                note=_("A payment event did not match: %(problem)s") % {"problem": problem},
+            )
+
+
+def _apply_refund_event(record, event: ProviderEvent, payment) -> PaymentEvent:
+    refund = (
+        Refund.objects.select_for_update().filter(provider_ref=event.refund_ref).first()
+        if event.refund_ref
+        else None
+    )
+    if refund is None or refund.state != Refund.State.PENDING:
+        return _finish(record, Outcome.IGNORED, event.refund_ref, payment)
+    succeeded = event.type == EventType.REFUND_SUCCEEDED
+    _close_refund(refund, succeeded=succeeded, failure=event.failure_reason)
+    return _finish(record, Outcome.APPLIED, refund.state, payment)
+
+
+# --- Refunds --------------------------------------------------------------------------------------
+def _create_refund(payment: Payment, order: Order, amount: Decimal, reason: str) -> Refund:
+    refund, created = Refund.objects.get_or_create(
+        payment=payment,
+        order=order,
+        reason=reason,
+        defaults={"amount": amount, "currency": payment.currency},
+    )
+    if created:
+        refund_id = refund.pk
+        transaction.on_commit(lambda: _enqueue_refund(refund_id))
+    return refund
+
+
+def _enqueue_refund(refund_id: int) -> None:
+    from orders import tasks
+
+    tasks.process_refund.delay(refund_id)
+
+
+def refund_order(order: Order, *, reason: str) -> Refund | None:
+    """Refund what `order` was paid (its share of the succeeded payment). Inside a transaction;
+    the provider is called by Celery after commit."""
+    allocation = (
+        PaymentAllocation.objects.select_related("payment")
+        .filter(order=order, payment__state=Payment.State.SUCCEEDED)
+        .order_by("-payment__succeeded_at")
+        .first()
+    )
+    if allocation is None or allocation.amount <= 0:
+        return None
+    return _create_refund(allocation.payment, order, allocation.amount, reason)
+
+
+def _close_refund(refund: Refund, *, succeeded: bool, provider_ref: str = "", failure: str = ""):
+    refund.state = Refund.State.SUCCEEDED if succeeded else Refund.State.FAILED
+    refund.completed_at = timezone.now()
+    refund.failure_reason = failure[:300]
+    if provider_ref:
+        refund.provider_ref = provider_ref[:100]
+    refund.save(update_fields=["state", "completed_at", "failure_reason", "provider_ref"])
+    if succeeded:
+        events.payment_refunded.publish(
+            refund_id=refund.pk,
+            payment_id=refund.payment_id,
+            order_id=refund.order_id,
+            amount=str(refund.amount),
+            currency=refund.currency,
+        )
+
+
+def process_refund(refund_id: int) -> Refund | None:
+    """Send a pending refund to the provider (outside any transaction) and record the answer.
+    Idempotent: a refund that is no longer pending is left alone; the provider gets the same
+    idempotency key on a retry."""
+    refund = Refund.objects.select_related("payment", "order").filter(pk=refund_id).first()
+    if refund is None or refund.state != Refund.State.PENDING or refund.provider_ref:
+        return refund
+    payment = refund.payment
+    result = get_provider(payment.provider).refund(
+        RefundRequest(
+            refund_id=refund.pk,
+            payment_ref=payment.provider_ref or "",
+            amount=refund.amount,
+            currency=refund.currency,
+            order_number=refund.order.number if refund.order else "",
+            reason=refund.reason,
+        )
+    )
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        if locked.state != Refund.State.PENDING:
+            return locked
+        locked.attempts += 1
+        if result.succeeded:
+            locked.save(update_fields=["attempts"])
+            _close_refund(locked, succeeded=True, provider_ref=result.provider_ref)
+        else:
+            locked.provider_ref = result.provider_ref[:100]
+            locked.failure_reason = result.failure_reason[:300]
+            locked.save(update_fields=["attempts", "provider_ref", "failure_reason"])
+        return locked
