@@ -248,6 +248,33 @@ def apply_domain_error(form, formset, error: DomainError) -> None:
     apply_problem(form, formset.kept_forms(), error.field, str(error.message))
 
 
+class QuotePreviewForm(forms.Form):
+    """Try a saved template: what a buyer in a province pays for a parcel (GET, nothing saved)."""
+
+    province = forms.ChoiceField(label=_("Destination"))
+    quantity = forms.IntegerField(label=_("Pieces"), min_value=1, max_value=9999, initial=1)
+    weight_kg = forms.DecimalField(
+        label=_("Weight per piece (kg)"),
+        min_value=Decimal("0"),
+        max_digits=9,
+        decimal_places=3,
+        initial=Decimal("1"),
+    )
+    volume_m3 = forms.DecimalField(
+        label=_("Volume per piece (m³)"),
+        min_value=Decimal("0"),
+        max_digits=9,
+        decimal_places=3,
+        initial=Decimal("0"),
+    )
+    unit_price = fee_field(_("Price per piece"), initial=Decimal("50"))
+    insure = forms.BooleanField(label=_("With insurance"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="preview", **kwargs)
+        self.fields["province"].choices = grouped_region_choices
+
+
 class ShopCarriersForm(forms.Form):
     """Which of the platform's carriers the shop uses, the default one, account numbers."""
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from logistics import forms, selectors, services
 from logistics.errors import LogisticsError
+from logistics.quote import QuoteLine, quote_shipping
 from logistics.regions import region_name
 from marketplace.core.errors import DomainError
 from shops.roles import SHIPPING
@@ -87,7 +88,32 @@ def template_create(request):
 @seller_view(section=SHIPPING)
 def template_edit(request, template_id):
     template = selectors.get_shipping_template_for_shop_or_404(shop=request.shop, pk=template_id)
-    return _editor(request, template)
+    response = _editor(request, template)
+    if request.method == "GET":
+        response.context_data.update(_preview(request, template))
+    return response
+
+
+def _preview(request, template) -> dict:
+    """The "try it" box: the saved template's quote for a sample parcel (GET only)."""
+    submitted = any(key.startswith("preview-") for key in request.GET)
+    form = forms.QuotePreviewForm(request.GET if submitted else None)
+    if not (submitted and form.is_valid()):
+        return {"preview_form": form}
+    data = form.cleaned_data
+    line = QuoteLine(
+        quantity=data["quantity"],
+        unit_price=data["unit_price"],
+        weight_kg=data["weight_kg"],
+        volume_m3=data["volume_m3"],
+    )
+    try:
+        quote = quote_shipping(
+            template.snapshot(), province=data["province"], lines=[line], insure=data["insure"]
+        )
+    except LogisticsError as refusal:
+        return {"preview_form": form, "preview_refusal": refusal.message}
+    return {"preview_form": form, "preview": quote}
 
 
 @seller_view(section=SHIPPING)

@@ -278,3 +278,27 @@ def test_existing_rules_show_units_without_trailing_zeros(seller_client, shop):
 
     assert 'name="first_units" value="0.5"' in body
     assert 'name="rules-0-first_units" value="1"' in body
+
+
+def test_the_edit_page_previews_the_saved_templates_fee(seller_client, shop):
+    template = ShippingTemplateFactory(shop=shop, free_over_amount=None)
+    ShippingRuleFactory(template=template)
+    url = reverse("seller:logistics-template-edit", args=[template.pk])
+    sample = {
+        "preview-quantity": "2",
+        "preview-unit_price": "30",
+        "preview-weight_kg": "1.2",
+        "preview-volume_m3": "0",
+    }
+
+    body = seller_client.get(url, {"preview-province": "330000", **sample}).content.decode()
+    assert "Shipping: ¥14.00" in body  # 2.4 kg: 8 + 2 × 3
+
+    remote = seller_client.get(url, {"preview-province": "650000", **sample}).content.decode()
+    assert "Shipping: ¥50.00" in remote  # 20 + 2 × 15
+
+    refused = seller_client.get(url, {"preview-province": "540000", **sample}).content.decode()
+    assert "does not deliver to Tibet" in refused
+
+    bad = seller_client.get(url, {"preview-province": "330000", **sample, "preview-quantity": "0"})
+    assert bad.status_code == 200 and "Shipping:" not in bad.content.decode()
