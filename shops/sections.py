@@ -31,6 +31,8 @@ SECTIONS: list[Section] = [
     Section(roles.ACTIVITY, _("Activity log"), "seller:activity"),
     Section(roles.SHIPPING, _("Shipping"), "seller:logistics-template-list"),
     Section(roles.ORDERS, _("Orders"), "seller:orders"),
+    Section(roles.PRODUCTS, _("Products"), "seller:product-list"),
+    Section(roles.INVENTORY, _("Inventory"), "seller:inventory"),
 ]
 
 NO_SHOP_SECTIONS: list[Section] = [
