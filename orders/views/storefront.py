@@ -214,6 +214,10 @@ def checkout_review(request):
         return redirect("checkout")
     cart = cart_for_request(request)
     posted = request.method == "POST"
+    if posted and not request.POST.get("recalculate"):
+        replay = _replayed_submit(request)
+        if replay is not None:
+            return replay
 
     def summarise(insured=()):
         quoter = quoter_for(province=address.province, insure_shops=insured)
@@ -284,6 +288,20 @@ def checkout_review(request):
         },
         status=400 if posted and form.is_bound and form.errors else 200,
     )
+
+
+def _replayed_submit(request):
+    """A second submit of a checkout already placed (a double click, a reload, the back
+    button): the same orders, no new ones."""
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        return None
+    if not Checkout.objects.filter(token=token, buyer=request.user).exists():
+        return None
+    placement = services.place_order(buyer=request.user, token=token, address_id=None)
+    request.session.pop(CHECKOUT_TOKEN, None)
+    return _to_payment(placement.checkout, placement.payment)
 
 
 def _to_payment(checkout: Checkout, payment: Payment | None):

@@ -54,7 +54,11 @@ def test_lines_snapshot_prices_and_the_cart_is_emptied(buyer, cup):
     placement = place(buyer, (cup, 3))
 
     line = OrderLine.objects.get(order=placement.orders[0])
-    assert (line.quantity, line.list_price, line.line_total) == (3, Decimal("88.00"), Decimal("264.00"))
+    assert (line.quantity, line.list_price, line.line_total) == (
+        3,
+        Decimal("88.00"),
+        Decimal("264.00"),
+    )
     assert line.title == cup.product.title and line.sku_code == cup.code
     assert not CartLine.objects.filter(cart__user=buyer).exists()
     # A later price change does not touch the order.
