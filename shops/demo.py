@@ -133,16 +133,25 @@ def draw_logo(initials: str, colors, size: int = 400) -> bytes:
     return buffer.getvalue()
 
 
-def draw_banner(title: str, colors, size=(1200, 300)) -> bytes:
+def draw_banner(colors, size=(1200, 300)) -> bytes:
+    """A gradient with soft circles: no text (the default font has no accents or CJK, and the
+    page shows the shop's name under the banner anyway)."""
     dark, light = colors
     image = Image.new("RGB", size, light)
     draw = ImageDraw.Draw(image)
     width, height = size
-    for x in range(0, width, 4):  # a soft diagonal gradient
+    for x in range(0, width, 4):
         t = x / width
         color = tuple(int(light[i] * (1 - t) + dark[i] * t) for i in range(3))
         draw.rectangle([x, 0, x + 4, height], fill=color)
-    draw.text((48, height - 96), title, fill=(255, 255, 255), font=_font(56))
+    overlay = Image.new("RGBA", size, (0, 0, 0, 0))
+    shapes = ImageDraw.Draw(overlay)
+    for index, (cx, cy, r) in enumerate(
+        [(180, 60, 140), (520, 260, 110), (860, 40, 170), (1100, 240, 120)]
+    ):
+        alpha = 40 + 15 * (index % 2)
+        shapes.ellipse([cx - r, cy - r, cx + r, cy + r], fill=(255, 255, 255, alpha))
+    image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -226,7 +235,7 @@ def seed_demo(stdout) -> None:
         owner = _user(spec["owner"])
         application = _apply(spec, owner)
         shop = services.approve_application(application=application, reviewer=admin)
-        banner = draw_banner(spec["shop_name"], spec["colors"])
+        banner = draw_banner(spec["colors"])
         services.update_shop_profile(
             shop=shop,
             actor=owner,

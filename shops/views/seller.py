@@ -104,6 +104,8 @@ def open_shop(request):
             )
         except DomainError as error:
             form.apply_domain_error(error)
+            if open_application is not None:  # the form is not shown then: say it above
+                messages.error(request, error.message)
         else:
             return redirect(_step_url(application, "shop"))
     context = {

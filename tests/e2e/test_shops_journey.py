@@ -17,6 +17,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from shops.models import Shop, ShopApplication
+from shops.roles import Role
+from shops.sections import visible_sections
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.shops import PDF_BYTES, MembershipFactory, ShopFactory
 
@@ -204,7 +206,10 @@ def test_invited_staff_see_only_their_sections(page, new_page, screenshot):
         other.get_by_role("button", name="Accept the invitation").click()
     sidebar = other.locator("#seller-sidebar")
     expect(sidebar).to_contain_text("Customer service")
-    expect(sidebar.get_by_role("link")).to_have_text(["Dashboard"])
+    allowed = [str(section.label) for section in visible_sections(Role.CUSTOMER_SERVICE)]
+    expect(sidebar.get_by_role("link")).to_have_text(allowed)
+    expect(sidebar).not_to_contain_text("Staff and roles")
+    expect(sidebar).not_to_contain_text("Shop profile")
     screenshot(other, "shops-11-customer-service-dashboard")
 
     response = other.goto("/seller/staff/")
@@ -231,3 +236,37 @@ def test_the_wizard_and_the_shop_page_on_a_phone(mobile_page, screenshot):
     with page.expect_navigation():
         page.get_by_role("button", name="Start the application").click()
     screenshot(page, "shops-14-wizard-phone")
+
+
+def test_the_demo_shops(page, new_page, screenshot):
+    """seed_demo's shops as their people see them: two shops and the switcher, the profile, the
+    activity log, a flagship's public page, and the review queue with its waiting application."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    from marketplace.core.demo import DEMO_PASSWORD
+
+    sign_in(page, "seller1@demo.marketplace.local", DEMO_PASSWORD)
+    page.goto("/seller/")
+    switcher = page.locator("#shop-select")
+    expect(switcher.locator("option")).to_have_text(["Li Wei Handmade", "Jade Tea House"])
+    screenshot(page, "shops-15-demo-dashboard-with-switcher")
+    switcher.select_option(label="Jade Tea House")  # submits by itself (site.js)
+    expect(page.get_by_role("heading", name="Jade Tea House", level=1)).to_be_visible()
+    page.goto("/seller/shop/")
+    expect(page.locator(".logo-preview")).to_be_visible()
+    screenshot(page, "shops-16-demo-shop-profile")
+    page.goto("/seller/activity/")
+    expect(page.locator(".data-table")).to_contain_text("shop.opened")
+    screenshot(page, "shops-17-demo-activity-log")
+
+    flagship = Shop.objects.get(shop_type="flagship")
+    page.goto(flagship.get_absolute_url())
+    expect(page.locator(".shop-logo")).to_be_visible()
+    screenshot(page, "shops-18-demo-flagship-page")
+
+    admin = new_page(locale="en-US")
+    admin_sign_in(admin, "admin@demo.marketplace.local", DEMO_PASSWORD)
+    admin.goto("/admin/shops/shopapplication/")
+    expect(admin.locator("#result_list")).to_contain_text("Sunrise Outdoor Authorised")
+    screenshot(admin, "shops-19-demo-review-queue")
