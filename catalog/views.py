@@ -1,16 +1,400 @@
-"""Storefront pages of the catalog: home and search.
+"""Storefront pages of the catalog: home, categories, search and the product page.
 
-The catalog issue fills these with categories and products; until then they render the empty
-states a buyer sees on a platform without live listings.
+Each page is one cached fragment (`catalog.storefront_cache`): its title, its head tags (meta,
+canonical, Open Graph, JSON-LD) and its body, rendered **without** the request so that nothing
+personal (user, CSRF token) is ever cached. The layout around it (header, account menu, cart
+badge, language switcher) is rendered per request. A cache hit costs one query (the storefront
+version); a miss runs a fixed handful whatever the page size.
+
+The product page's purchase form needs a CSRF token: its cached HTML carries a placeholder that
+is replaced by this visitor's token on the way out.
 """
 
+from __future__ import annotations
+
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from catalog import search_log, seo
+from catalog import storefront_selectors as sf
+from catalog.filters import ProductFilter
+from catalog.storefront_cache import cached
+from catalog.templatetags.catalog_storefront import price
+from catalog.text import sanitize_description
+
+PAGE_TEMPLATE = "catalog/page.html"
+CSRF_PLACEHOLDER = "__storefront_csrf_token__"
+# Parameters that narrow a search beyond the words typed: with any of them, an empty result is
+# not a gap in the catalogue and is not logged.
+NARROWING = {"price_min", "price_max", "shop", "in_stock", "rating_min"}
 
 
+def _page(*, title: str, body: str, meta: str = "", status: int = 200, **extra) -> dict:
+    return {
+        "title": title,
+        # Both rendered from our own templates, autoescaped.
+        "body": mark_safe(body),  # noqa: S308
+        "meta": mark_safe(meta),  # noqa: S308
+        "status": status,
+        **extra,
+    }  # noqa: S308 - our own rendered templates
+
+
+def _respond(request, page: dict):
+    return render(request, PAGE_TEMPLATE, {"page": page}, status=page.get("status", 200))
+
+
+def _meta(**context) -> str:
+    context["json_ld"] = [seo.json_ld(document) for document in context.get("json_ld", [])]
+    return render_to_string("catalog/_seo_meta.html", context)
+
+
+def _listing_params(request, filterset: ProductFilter) -> dict:
+    return {
+        "page": sf.page_number_of(request.GET.get("page")),
+        "page_size": sf.page_size_of(request.GET.get("per_page")),
+    }
+
+
+def _query_string(request, **changes) -> str:
+    """The current query string with `changes` applied (None removes a parameter)."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+def _page_links(request, listing: sf.ListingPage) -> list[dict]:
+    links = []
+    for number in listing.page_range():
+        if number is None:
+            links.append({"gap": True})
+        else:
+            links.append(
+                {
+                    "number": number,
+                    "url": _query_string(request, page=None if number == 1 else str(number)),
+                    "current": number == listing.number,
+                }
+            )
+    return links
+
+
+def _pagination(request, listing: sf.ListingPage) -> dict:
+    return {
+        "links": _page_links(request, listing),
+        "previous": _query_string(
+            request,
+            page=None if listing.previous_page_number <= 1 else str(listing.previous_page_number),
+        )
+        if listing.has_previous
+        else "",
+        "next": _query_string(request, page=str(listing.next_page_number))
+        if listing.has_next
+        else "",
+    }
+
+
+# --- Home ----------------------------------------------------------------------------------------
 def home(request):
-    return render(request, "catalog/home.html", {"menu_categories": []})
+    page = cached(request, "home", (), lambda: _build_home(request))
+    return _respond(request, page)
 
 
+def _build_home(request) -> dict:
+    tree = sf.category_tree(request)
+    context = {
+        "categories": tree.roots,
+        "new_arrivals": sf.new_arrivals(),
+        "best_sellers": sf.best_sellers(),
+    }
+    meta = _meta(
+        description=_("Shop from thousands of independent stores with one cart."),
+        canonical=seo.absolute_url(reverse("home")),
+        og_type="website",
+        og_title=_("Marketplace"),
+    )
+    body = render_to_string("catalog/home.html", context)
+    return _page(title=_("Marketplace: thousands of shops, one cart"), meta=meta, body=body)
+
+
+# --- Categories ----------------------------------------------------------------------------------
+def category_list(request):
+    page = cached(request, "categories", (), lambda: _build_category_list(request))
+    return _respond(request, page)
+
+
+def _build_category_list(request) -> dict:
+    tree = sf.category_tree(request)
+    meta = _meta(
+        description=_("Every category of the marketplace."),
+        canonical=seo.absolute_url(reverse("category-list")),
+        og_type="website",
+        og_title=_("All categories"),
+    )
+    body = render_to_string("catalog/category_list.html", {"categories": tree.roots})
+    return _page(title=_("All categories"), meta=meta, body=body)
+
+
+def category_detail(request, slug):
+    tree = sf.category_tree(request)
+    node = tree.get(slug)
+    if node is None:
+        raise Http404(_("No such category."))
+    filterset = ProductFilter(request.GET, request=request, category=node)
+    params = _listing_params(request, filterset)
+    key = (node.id, filterset.canonical_params())
+    page = cached(
+        request, "category", key, lambda: _build_category(request, node, filterset, params)
+    )
+    return _respond(request, page)
+
+
+def _build_category(request, node, filterset: ProductFilter, params: dict) -> dict:
+    tree = filterset.tree
+    try:
+        listing = sf.paginate(filterset.qs, number=params["page"], page_size=params["page_size"])
+    except sf.PageOutOfRange as error:
+        raise Http404(_("There is no such page.")) from error
+    trail = tree.trail(node)
+    path = node.get_absolute_url()
+    page_suffix = f"?page={listing.number}" if listing.number > 1 else ""
+    filtered = any(key not in ("page",) for key in request.GET)
+    context = {
+        "node": node,
+        "trail": trail,
+        "filterset": filterset,
+        "listing": listing,
+        "pagination": _pagination(request, listing),
+        "shops": sf.top_shops(sf.in_category(sf.live_products(), node)),
+        "sort_choices": [c for c in filterset.form.fields["sort"].choices if c[0] != "relevance"],
+        "sort_value": filterset.sort_value,
+        "clear_url": path,
+    }
+    title = (
+        node.name
+        if listing.number == 1
+        else _("%(name)s – page %(page)d")
+        % {
+            "name": node.name,
+            "page": listing.number,
+        }
+    )
+    meta = _meta(
+        description=_("%(name)s from independent shops: compare prices, filter and buy.")
+        % {"name": node.name},
+        canonical=seo.absolute_url(path + page_suffix),
+        robots="noindex,follow" if filtered else "",
+        og_type="website",
+        og_title=node.name,
+        json_ld=[
+            seo.breadcrumb_ld(
+                [(_("Home"), reverse("home"))]
+                + [(item.name, item.get_absolute_url()) for item in trail]
+            )
+        ],
+        prev_url=seo.absolute_url(path + _pagination(request, listing)["previous"])
+        if listing.has_previous and not filtered
+        else "",
+        next_url=seo.absolute_url(path + f"?page={listing.next_page_number}")
+        if listing.has_next and not filtered
+        else "",
+    )
+    body = render_to_string("catalog/category.html", context)
+    return _page(title=title, meta=meta, body=body)
+
+
+# --- Search --------------------------------------------------------------------------------------
 def search(request):
-    query = request.GET.get("q", "").strip()[:100]
-    return render(request, "catalog/search.html", {"query": query})
+    query = " ".join(request.GET.get("q", "").split())[
+        : ProductFilter.base_filters["q"].extra["max_length"]
+    ]
+    data = request.GET.copy()
+    data["q"] = query
+    filterset = ProductFilter(data, request=request)
+    params = _listing_params(request, filterset)
+    key = filterset.canonical_params()
+    page = cached(request, "search", key, lambda: _build_search(request, query, filterset, params))
+    if page.get("zero_results") and params["page"] == 1:
+        node = filterset.category_node
+        search_log.record_zero_result_search(query, category_id=node.id if node else None)
+    return _respond(request, page)
+
+
+def _build_search(request, query: str, filterset: ProductFilter, params: dict) -> dict:
+    context = {
+        "query": query,
+        "filterset": filterset,
+        "sort_choices": filterset.form.fields["sort"].choices,
+        "sort_value": filterset.sort_value,
+        "clear_url": reverse("search")
+        + (_query_string(request, **{k: None for k in request.GET if k != "q"}) if query else ""),
+        "categories": filterset.tree.roots,
+    }
+    zero_results = False
+    if query:
+        try:
+            listing = sf.paginate(
+                filterset.qs, number=params["page"], page_size=params["page_size"]
+            )
+        except sf.PageOutOfRange as error:
+            raise Http404(_("There is no such page.")) from error
+        fuzzy = False
+        if not listing.total and filterset.is_valid() and sf.typo_tolerance_available():
+            fuzzy_listing = _fuzzy_listing(request, query, filterset, params)
+            if fuzzy_listing is not None and fuzzy_listing.total:
+                listing, fuzzy = fuzzy_listing, True
+        narrowed = any(request.GET.get(name) for name in NARROWING) or any(
+            key.startswith("attr_") for key in request.GET
+        )
+        zero_results = not listing.total and not narrowed and filterset.is_valid()
+        context.update(
+            listing=listing,
+            fuzzy=fuzzy,
+            pagination=_pagination(request, listing),
+        )
+    title = _("“%(query)s” – search") % {"query": query} if query else _("Search")
+    meta = _meta(
+        description=_("Search thousands of shops at once."),
+        canonical=seo.absolute_url(reverse("search")),
+        robots="noindex,follow",
+    )
+    body = render_to_string("catalog/search.html", context)
+    return _page(title=title, meta=meta, body=body, zero_results=zero_results)
+
+
+def _fuzzy_listing(request, query, filterset: ProductFilter, params: dict):
+    """The same filters without the words, matched by similar words instead (pg_trgm)."""
+    data = filterset.data.copy()
+    data.pop("q", None)
+    others = ProductFilter(data, request=request)
+    try:
+        return sf.paginate(
+            sf.fuzzy_matches(others.qs, query), number=params["page"], page_size=params["page_size"]
+        )
+    except sf.PageOutOfRange:
+        return None
+
+
+# --- Product page --------------------------------------------------------------------------------
+def stock_label(stock: int) -> str:
+    state = sf.stock_state(stock)
+    if state == "out":
+        return _("Sold out")
+    if state == "low":
+        return ngettext("Only %(n)d left", "Only %(n)d left", stock) % {"n": stock}
+    return _("In stock")
+
+
+def _cart_add_url() -> str:
+    """The cart's "add" endpoint (orders chapter), when it is mounted."""
+    try:
+        return reverse("cart-add")
+    except NoReverseMatch:
+        return ""
+
+
+def product_redirect(request, pk):
+    entry = cached(request, "product", pk, lambda: _build_product(request, pk))
+    if entry.get("missing"):
+        raise Http404(_("This product is not on sale."))
+    return HttpResponsePermanentRedirect(entry["url"])
+
+
+def product_detail(request, pk, slug):
+    entry = cached(request, "product", pk, lambda: _build_product(request, pk))
+    if entry.get("missing"):
+        raise Http404(_("This product is not on sale."))
+    if slug != entry["slug"]:
+        return HttpResponsePermanentRedirect(entry["url"])
+    page = dict(entry)
+    if CSRF_PLACEHOLDER in page["body"]:
+        page["body"] = mark_safe(page["body"].replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - the token is [a-zA-Z0-9]
+    return _respond(request, page)
+
+
+def _build_product(request, pk) -> dict:
+    product = sf.get_live_product(pk)
+    if product is None:
+        return {"missing": True}
+    tree = sf.category_tree(request)
+    data = sf.product_page(product)
+    url = sf.product_url(product.pk, product.slug)
+    node = tree.by_id.get(product.category_id)
+    trail = tree.trail(node) if node else []
+    images = data.images
+    image_urls = [seo.media_url(image.detail_size) for image in images]
+    description = product.meta_description or seo.plain_description(product.description)
+    skus = [
+        {
+            "id": sku.pk,
+            "code": sku.code,
+            "options": {str(k): str(v) for k, v in (sku.options or {}).items()},
+            "label": sku.option_label or sku.code,
+            "price_display": price(sku.price, product.currency),
+            "state": sf.stock_state(sku.stock),
+            "state_label": stock_label(sku.stock),
+        }
+        for sku in data.skus
+    ]
+    selected = next((sku for sku in skus if sku["state"] != "out"), skus[0] if skus else None)
+    dimensions = []
+    for name in product.variant_dimensions or []:
+        values = list(dict.fromkeys(sku["options"].get(str(name), "") for sku in skus))
+        dimensions.append({"name": str(name), "values": [v for v in values if v]})
+    context = {
+        "product": product,
+        "shop": product.shop,
+        "trail": trail,
+        "images": images,
+        "skus": skus,
+        "selected_sku": selected["id"] if selected else None,
+        "selected_state": selected["state"] if selected else "out",
+        "selected_state_label": selected["state_label"] if selected else stock_label(0),
+        "dimensions": dimensions,
+        "specs": data.specs,
+        "description": mark_safe(sanitize_description(product.description)),  # noqa: S308 - sanitised
+        "more_from_shop": data.more_from_shop,
+        "cart_add_url": _cart_add_url(),
+        "csrf_placeholder": CSRF_PLACEHOLDER,
+        "variant_data": [
+            {key: sku[key] for key in ("id", "options", "price_display", "state", "state_label")}
+            for sku in skus
+        ],
+    }
+    title = product.meta_title or product.title
+    meta = _meta(
+        description=description,
+        canonical=seo.absolute_url(url),
+        og_type="product",
+        og_title=title,
+        og_image=seo.absolute_url(image_urls[0]) if image_urls else "",
+        price=product.min_price,
+        currency=product.currency,
+        json_ld=[
+            seo.product_ld(
+                product=product,
+                url=url,
+                images=image_urls,
+                skus=data.skus,
+                description=description,
+            ),
+            seo.breadcrumb_ld(
+                [(_("Home"), reverse("home"))]
+                + [(item.name, item.get_absolute_url()) for item in trail]
+                + [(product.title, url)]
+            ),
+        ],
+    )
+    body = render_to_string("catalog/product_detail.html", context)
+    return _page(title=title, meta=meta, body=body, url=url, slug=product.slug or "item")

@@ -1,3 +1,5 @@
 """REST endpoints of this chapter (mounted under /api/v1/)."""
 
-urlpatterns: list = []
+from catalog.api import public
+
+urlpatterns: list = [*public.urlpatterns]

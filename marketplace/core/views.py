@@ -69,5 +69,7 @@ def robots_txt(request):
         "Disallow: /api/",
         "Disallow: /cart/",
         "Disallow: /checkout/",
+        "",
+        f"Sitemap: {settings.SITE_URL.rstrip('/')}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -318,3 +318,4 @@ LOGGING = {
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="offline")
 # The cart badge in the storefront header (`cart_count`, at most one query, only when shown).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("orders.context_processors.cart")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("catalog.context_processors.menu")

@@ -1,0 +1,270 @@
+"""Public catalogue API (mounted under /api/v1/): browse and search products on sale, read one
+product with its SKUs, images and specifications, and the category tree. Anyone may call it
+(AllowAny), throttled per client.
+
+    GET /api/v1/products/?q=绿茶&category=green-tea&price_min=10&price_max=99.5&in_stock=true
+                          &shop=shop-a&rating_min=4&attr_grade=special&sort=-price&page=2
+    GET /api/v1/products/{id}/
+    GET /api/v1/categories/
+
+The filters are the storefront's (`catalog.filters.ProductFilter`); a bad value is a 400 naming
+the parameter. Lists read the denormalised listing columns only and count no further than
+`MAX_PAGES` pages (`count_is_lower_bound` says so): two queries per page whatever its size.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import BasePagination
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from catalog import seo
+from catalog import storefront_selectors as sf
+from catalog.filters import ProductFilter
+from catalog.text import sanitize_description
+
+MAX_API_PAGE_SIZE = 96
+
+
+class CatalogAnonThrottle(AnonRateThrottle):
+    scope = "catalog_anon"
+    rate = "300/min"
+
+
+class CatalogUserThrottle(UserRateThrottle):
+    scope = "catalog_user"
+    rate = "1200/min"
+
+
+class CatalogPagination(BasePagination):
+    """Page numbers with a bounded count (see `storefront_selectors.paginate`)."""
+
+    page_query_param = "page"
+    page_size_query_param = "page_size"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        try:
+            size = int(request.query_params.get(self.page_size_query_param, sf.DEFAULT_PAGE_SIZE))
+        except ValueError:
+            size = sf.DEFAULT_PAGE_SIZE
+        size = max(1, min(size, MAX_API_PAGE_SIZE))
+        number = sf.page_number_of(request.query_params.get(self.page_query_param))
+        try:
+            self.page = sf.paginate(queryset, number=number, page_size=size)
+        except sf.PageOutOfRange as error:
+            raise NotFound(_("There is no such page.")) from error
+        return self.page.products
+
+    def _link(self, number):
+        url = self.request.build_absolute_uri()
+        if number == 1:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, number)
+
+    def get_paginated_response(self, data):
+        page = self.page
+        return Response(
+            {
+                "count": page.total,
+                "count_is_lower_bound": page.total_is_lower_bound,
+                "page": page.number,
+                "pages": page.num_pages,
+                "next": self._link(page.next_page_number) if page.has_next else None,
+                "previous": self._link(page.previous_page_number) if page.has_previous else None,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "results"],
+            "properties": {
+                "count": {"type": "integer"},
+                "count_is_lower_bound": {"type": "boolean"},
+                "page": {"type": "integer"},
+                "pages": {"type": "integer"},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+
+# --- Serializers ---------------------------------------------------------------------------------
+class PublicShopRefSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="shop_slug")
+    name = serializers.CharField(source="shop_name")
+
+
+class ProductListSerializer(serializers.Serializer):
+    """A product as lists show it: listing columns only."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    currency = serializers.CharField()
+    min_price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    max_price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    in_stock = serializers.SerializerMethodField()
+    sales_count = serializers.IntegerField()
+    rating = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    review_count = serializers.IntegerField()
+    image = serializers.SerializerMethodField()
+    shop = PublicShopRefSerializer(source="*")
+    published_at = serializers.DateTimeField()
+
+    def get_url(self, product) -> str:
+        return seo.absolute_url(sf.product_url(product.pk, product.slug))
+
+    def get_in_stock(self, product) -> bool:
+        return product.total_stock > 0
+
+    def get_image(self, product) -> str:
+        return seo.absolute_url(seo.media_url(product.main_image_list))
+
+
+class SkuSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    code = serializers.CharField()
+    options = serializers.DictField(child=serializers.CharField())
+    price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    stock = serializers.IntegerField()
+    stock_state = serializers.SerializerMethodField()
+
+    def get_stock_state(self, sku) -> str:
+        return sf.stock_state(sku.stock)
+
+
+class ImageSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    thumbnail = serializers.SerializerMethodField()
+    list = serializers.SerializerMethodField()
+    detail = serializers.SerializerMethodField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    alt_text = serializers.CharField()
+
+    def get_thumbnail(self, image) -> str:
+        return seo.absolute_url(seo.media_url(image.thumbnail))
+
+    def get_list(self, image) -> str:
+        return seo.absolute_url(seo.media_url(image.list_size))
+
+    def get_detail(self, image) -> str:
+        return seo.absolute_url(seo.media_url(image.detail_size))
+
+
+class SpecSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    value = serializers.CharField()
+
+
+class ProductDetailSerializer(ProductListSerializer):
+    description = serializers.SerializerMethodField()
+    category = serializers.SerializerMethodField()
+    variant_dimensions = serializers.ListField(child=serializers.CharField())
+    tags = serializers.ListField(child=serializers.CharField())
+    specifications = serializers.SerializerMethodField()
+    skus = serializers.SerializerMethodField()
+    images = serializers.SerializerMethodField()
+    video_url = serializers.CharField()
+
+    def get_description(self, product) -> str:
+        return sanitize_description(product.description)
+
+    def get_category(self, product) -> list[dict]:
+        """The category trail, root first: [{slug, name}]."""
+        tree = self.context["tree"]
+        node = tree.by_id.get(product.category_id)
+        return [{"slug": n.slug, "name": n.name} for n in (tree.trail(node) if node else [])]
+
+    def get_specifications(self, product) -> list[dict]:
+        return SpecSerializer(self.context["page"].specs, many=True).data
+
+    def get_skus(self, product) -> list[dict]:
+        return SkuSerializer(self.context["page"].skus, many=True).data
+
+    def get_images(self, product) -> list[dict]:
+        return ImageSerializer(self.context["page"].images, many=True).data
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    parent_id = serializers.IntegerField(allow_null=True)
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    name_zh = serializers.CharField()
+    depth = serializers.IntegerField()
+    is_leaf = serializers.BooleanField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, node) -> str:
+        return seo.absolute_url(node.get_absolute_url())
+
+
+# --- Views ---------------------------------------------------------------------------------------
+class PublicProductViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Products on sale, with the storefront's filters and sort orders."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [CatalogAnonThrottle, CatalogUserThrottle]
+    queryset = sf.live_products()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProductFilter
+    pagination_class = CatalogPagination
+    serializer_class = ProductListSerializer
+
+    def get_serializer_class(self):
+        return ProductDetailSerializer if self.action == "retrieve" else ProductListSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            pk = int(kwargs["pk"])
+        except (TypeError, ValueError) as error:
+            raise NotFound from error
+        product = sf.get_live_product(pk)
+        if product is None:
+            raise NotFound(_("This product is not on sale."))
+        context = {
+            **self.get_serializer_context(),
+            "page": sf.product_page(product, with_more=False),
+            "tree": sf.category_tree(request),
+        }
+        return Response(ProductDetailSerializer(product, context=context).data)
+
+
+class PublicCategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every open category, parents before children (a flat list; `parent_id` links them)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [CatalogAnonThrottle, CatalogUserThrottle]
+    serializer_class = CategorySerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return sf.category_tree(self.request).by_id.values()
+
+    @extend_schema(responses=CategorySerializer(many=True))
+    def list(self, request, *args, **kwargs):
+        return Response(CategorySerializer(list(self.get_queryset()), many=True).data)
+
+
+router = SimpleRouter()
+router.register("products", PublicProductViewSet, basename="public-product")
+router.register("categories", PublicCategoryViewSet, basename="public-category")
+urlpatterns = router.urls

@@ -1,0 +1,171 @@
+"""Filters of the storefront's product lists and of the public catalogue API (django-filter).
+
+One FilterSet serves category pages, search and `/api/v1/products/`:
+
+    ?q=绿茶&category=green-tea&price_min=10&price_max=99.50&shop=shop-a&in_stock=on
+     &rating_min=4&attr_grade=special&attr_grade=first&sort=-price
+
+Attribute filters are built per category from its template's *filterable* attributes (choice,
+several-choice and yes/no types): `attr_<code>` takes one or more values (any of them matches),
+matched with JSONB containment on `Product.attributes` (GIN index). Every filter reads the
+listing columns of `Product` only; none joins another table.
+
+A value that does not parse (a price with three decimals, an unknown sort) is a form error: the
+storefront shows it and ignores that filter, the API answers 400 naming the field.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from catalog import storefront_selectors as sf
+from catalog.models import Product
+
+MAX_QUERY_LENGTH = 100
+SORT_CHOICES = [
+    (sf.Sort.RELEVANCE, _("Relevance")),
+    (sf.Sort.NEWEST, _("Newest")),
+    (sf.Sort.SALES, _("Best selling")),
+    (sf.Sort.PRICE_ASC, _("Price: low to high")),
+    (sf.Sort.PRICE_DESC, _("Price: high to low")),
+]
+MONEY_FIELD = {"min_value": 0, "max_digits": 12, "decimal_places": 2}
+ATTRIBUTE_PREFIX = "attr_"
+
+
+class ProductFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search", label=_("Search"), max_length=MAX_QUERY_LENGTH
+    )
+    category = django_filters.CharFilter(method="filter_category", label=_("Category"))
+    price_min = django_filters.NumberFilter(
+        method="filter_price_min", label=_("Lowest price"), **MONEY_FIELD
+    )
+    price_max = django_filters.NumberFilter(
+        method="filter_price_max", label=_("Highest price"), **MONEY_FIELD
+    )
+    shop = django_filters.CharFilter(field_name="shop_slug", label=_("Shop"), max_length=60)
+    in_stock = django_filters.BooleanFilter(
+        method="filter_in_stock", label=_("In stock only"), widget=forms.CheckboxInput
+    )
+    rating_min = django_filters.NumberFilter(
+        field_name="rating",
+        lookup_expr="gte",
+        label=_("Rated at least"),
+        min_value=0,
+        max_value=5,
+        max_digits=3,
+        decimal_places=2,
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_nothing", label=_("Sort by"), choices=SORT_CHOICES, empty_label=None
+    )
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, category=None):
+        """`category`: the category node of a category page (the `category` parameter is then
+        not offered). Otherwise the `category` parameter (a slug) picks one."""
+        if queryset is None:
+            queryset = sf.live_products()
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.search_query = None
+        self.tree = sf.category_tree(request)
+        if category is not None:
+            self.filters.pop("category")
+            self.category_node = category
+        else:
+            self.category_node = self.tree.get(str(self.data.get("category", ""))[:80])
+        self.attribute_filters = sf.attribute_filters(self.category_node, request)
+        for attribute in self.attribute_filters:
+            self.filters[ATTRIBUTE_PREFIX + attribute.code] = self._attribute_filter(attribute)
+
+    def _attribute_filter(self, attribute: sf.AttributeFilter):
+        if attribute.is_boolean:
+            instance = django_filters.BooleanFilter(
+                field_name=ATTRIBUTE_PREFIX + attribute.code,
+                method="filter_attribute",
+                label=attribute.name,
+                widget=forms.CheckboxInput,
+            )
+        else:
+            instance = django_filters.MultipleChoiceFilter(
+                field_name=ATTRIBUTE_PREFIX + attribute.code,
+                method="filter_attribute",
+                label=attribute.name,
+                choices=attribute.choice_pairs,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        instance.model = Product
+        instance.parent = self
+        instance.attribute = attribute
+        return instance
+
+    # --- Filters ---------------------------------------------------------------------------------
+    def filter_search(self, queryset: QuerySet, name, value):
+        self.search_query = sf.search_query(value)
+        if self.search_query is None:
+            return queryset.none() if value.strip() else queryset
+        return queryset.filter(search_vector=self.search_query)
+
+    def filter_category(self, queryset: QuerySet, name, value):
+        if self.category_node is None:
+            return queryset.none()  # an unknown or closed category has no products
+        return queryset  # applied in filter_queryset, for category pages too
+
+    def filter_price_min(self, queryset: QuerySet, name, value):
+        return queryset.filter(max_price__gte=value)  # some variant costs at least this
+
+    def filter_price_max(self, queryset: QuerySet, name, value):
+        return queryset.filter(min_price__lte=value)  # some variant costs at most this
+
+    def filter_in_stock(self, queryset: QuerySet, name, value):
+        return queryset.filter(total_stock__gt=0) if value else queryset
+
+    def filter_attribute(self, queryset: QuerySet, name, value):
+        attribute = self.filters[name].attribute
+        if attribute.is_boolean:
+            return (
+                queryset.filter(attributes__contains={attribute.code: True}) if value else queryset
+            )
+        if not value:
+            return queryset
+        wanted = Q()
+        for item in value:
+            item = [item] if attribute.is_multi else item
+            wanted |= Q(attributes__contains={attribute.code: item})
+        return queryset.filter(wanted)
+
+    def filter_nothing(self, queryset: QuerySet, name, value):
+        return queryset  # sorting happens last, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        if self.category_node is not None:
+            queryset = sf.in_category(queryset, self.category_node)
+        queryset = super().filter_queryset(queryset)
+        return sf.sort_products(queryset, self.sort_value, query=self.search_query)
+
+    # --- What the page shows -------------------------------------------------------------------
+    @property
+    def sort_value(self) -> str:
+        cleaned = getattr(self.form, "cleaned_data", {}) or {}
+        chosen = cleaned.get("sort") or ""
+        if chosen == sf.Sort.RELEVANCE and self.search_query is None:
+            return sf.Sort.NEWEST
+        return chosen or (sf.Sort.RELEVANCE if self.search_query is not None else sf.Sort.NEWEST)
+
+    def attribute_fields(self):
+        """(attribute, bound form field) of each attribute filter, for the template."""
+        return [(a, self.form[ATTRIBUTE_PREFIX + a.code]) for a in self.attribute_filters]
+
+    def canonical_params(self) -> tuple:
+        """The parameters that shape the result (for cache keys): known names only, sorted."""
+        names = set(self.filters) | {"page", "per_page"}
+        return tuple(
+            sorted((key, tuple(self.data.getlist(key))) for key in self.data if key in names)
+        )
