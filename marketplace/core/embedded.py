@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -155,6 +156,22 @@ class Services(contextlib.AbstractContextManager):
         return False
 
 
+def install_stop_handlers() -> threading.Event:
+    """Ctrl-C (SIGINT), SIGTERM and SIGHUP all mean "stop everything cleanly".
+
+    Installed explicitly: a shell that starts us in the background makes us inherit SIGINT as
+    *ignored*, and Python then never raises KeyboardInterrupt.
+    """
+    stop = threading.Event()
+
+    def request_stop(signum, frame):
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, request_stop)
+    return stop
+
+
 def manage(*args: str) -> None:
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
 
@@ -180,9 +197,14 @@ def run_platform() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     os.environ.setdefault("DEBUG", "1")
+    stop = install_stop_handlers()
     with Services():
         manage("migrate", "--noinput")
+        if stop.is_set():
+            return 130
         manage("seed_demo")
+        if stop.is_set():
+            return 130
         from marketplace.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 
         children = [
@@ -222,22 +244,18 @@ def run_platform() -> int:
             BANNER.format(site=f"http://{host}:{port}", password=DEMO_PASSWORD, logins=logins),
             flush=True,
         )
-        try:
-            while all(child.poll() is None for child in children):
-                time.sleep(0.5)
-            log("a process exited; stopping the others")
-        except KeyboardInterrupt:
-            log("stopping")
-        finally:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 15
-            for child in children:
-                try:
-                    child.wait(max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    child.kill()
+        while not stop.is_set() and all(child.poll() is None for child in children):
+            stop.wait(0.5)
+        log("stopping" if stop.is_set() else "a process exited; stopping the others")
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for child in children:
+            try:
+                child.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
     return 0
 
 
@@ -247,10 +265,17 @@ def exec_command(command: list[str]) -> int:
         print("usage: python -m marketplace.core.embedded exec -- COMMAND…", file=sys.stderr)
         return 2
     with Services():
-        try:
-            return subprocess.run(command, cwd=BASE_DIR).returncode
-        except KeyboardInterrupt:
-            return 130
+        child = subprocess.Popen(command, cwd=BASE_DIR)
+        stop = install_stop_handlers()
+        while child.poll() is None:
+            if stop.wait(0.2):
+                child.send_signal(signal.SIGINT)
+                try:
+                    child.wait(30)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                break
+        return child.wait()
 
 
 def main(argv: list[str]) -> int:
