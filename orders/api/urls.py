@@ -1,3 +1,24 @@
-"""REST endpoints of this chapter (mounted under /api/v1/)."""
+"""REST endpoints of orders (mounted under /api/v1/)."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from orders.api import views
+
+router = SimpleRouter()
+router.register("cart/lines", views.CartLineViewSet, basename="orders-cart-line")
+router.register("checkouts", views.CheckoutViewSet, basename="orders-checkout")
+router.register("orders", views.BuyerOrderViewSet, basename="orders-order")
+router.register("seller/orders", views.SellerOrderViewSet, basename="orders-seller-order")
+
+urlpatterns = [
+    path("cart/", views.CartView.as_view(), name="orders-cart"),
+    path("cart/accept-prices/", views.CartAcceptPricesView.as_view(), name="orders-cart-accept"),
+    path("checkouts/quote/", views.CheckoutQuoteView.as_view(), name="orders-checkout-quote"),
+    path(
+        "payments/webhooks/offline/",
+        views.OfflineWebhookView.as_view(),
+        name="orders-webhook-offline",
+    ),
+    *router.urls,
+]
