@@ -1,11 +1,11 @@
 """Public catalogue API (mounted under /api/v1/): browse and search products on sale, read one
-product with its SKUs, images and specifications, and the category tree. Anyone may call it
+product with its SKUs, images and specifications (the category tree with its attribute templates
+is the catalog's `/api/v1/categories/`). Anyone may call it
 (AllowAny), throttled per client.
 
     GET /api/v1/products/?q=绿茶&category=green-tea&price_min=10&price_max=99.5&in_stock=true
                           &shop=shop-a&rating_min=4&attr_grade=special&sort=-price&page=2
     GET /api/v1/products/{id}/
-    GET /api/v1/categories/
 
 The filters are the storefront's (`catalog.filters.ProductFilter`); a bad value is a 400 naming
 the parameter. Lists read the denormalised listing columns only and count no further than
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
@@ -199,21 +198,6 @@ class ProductDetailSerializer(ProductListSerializer):
         return ImageSerializer(self.context["page"].images, many=True).data
 
 
-class CategorySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    parent_id = serializers.IntegerField(allow_null=True)
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    name_en = serializers.CharField()
-    name_zh = serializers.CharField()
-    depth = serializers.IntegerField()
-    is_leaf = serializers.BooleanField()
-    url = serializers.SerializerMethodField()
-
-    def get_url(self, node) -> str:
-        return seo.absolute_url(node.get_absolute_url())
-
-
 # --- Views ---------------------------------------------------------------------------------------
 class PublicProductViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -247,24 +231,6 @@ class PublicProductViewSet(
         return Response(ProductDetailSerializer(product, context=context).data)
 
 
-class PublicCategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Every open category, parents before children (a flat list; `parent_id` links them)."""
-
-    permission_classes = [AllowAny]
-    throttle_classes = [CatalogAnonThrottle, CatalogUserThrottle]
-    serializer_class = CategorySerializer
-    pagination_class = None
-    filter_backends: list = []
-
-    def get_queryset(self):
-        return sf.category_tree(self.request).by_id.values()
-
-    @extend_schema(responses=CategorySerializer(many=True))
-    def list(self, request, *args, **kwargs):
-        return Response(CategorySerializer(list(self.get_queryset()), many=True).data)
-
-
 router = SimpleRouter()
 router.register("products", PublicProductViewSet, basename="public-product")
-router.register("categories", PublicCategoryViewSet, basename="public-category")
 urlpatterns = router.urls
