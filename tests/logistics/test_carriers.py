@@ -153,7 +153,7 @@ def test_the_demo_seed_gives_every_shop_carriers_and_templates_once(shop, other_
 
 
 def test_the_carrier_page_has_a_constant_number_of_queries(
-    seller_client, shop, django_assert_max_num_queries
+    db_sessions, seller_client, shop, django_assert_max_num_queries
 ):
     url = reverse("seller:logistics-carriers")
     for _ in range(2):

@@ -63,7 +63,7 @@ def test_the_list_shows_the_shops_templates_only(seller_client, shop, other_shop
 
 
 def test_the_list_has_a_constant_number_of_queries(
-    seller_client, shop, django_assert_max_num_queries
+    db_sessions, seller_client, shop, django_assert_max_num_queries
 ):
     def load():
         seller_client.get(LIST)  # warm the session and membership caches
