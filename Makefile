@@ -26,10 +26,20 @@ $(STAMP): requirements.txt requirements-embedded.txt requirements-dev.txt | $(PY
 
 setup: $(STAMP) messages static
 
-messages: $(STAMP)
-	@DJANGO_SETTINGS_MODULE=marketplace.settings.base $(PY) manage.py compile_catalogs -v 0
+# Compiled catalogs and collected static files are rebuilt only when their sources change.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+STATIC_SOURCES := $(shell find static */static -type f 2>/dev/null)
+STATIC_MANIFEST := staticfiles/staticfiles.json
 
-static: $(STAMP)
+messages: $(MO_FILES)
+
+%.mo: %.po $(STAMP)
+	@$(PY) manage.py compile_catalogs -v 0
+
+static: $(STATIC_MANIFEST)
+
+$(STATIC_MANIFEST): $(STATIC_SOURCES) $(STAMP)
 	@$(PY) manage.py collectstatic --noinput -v 0
 
 run: setup

@@ -26,9 +26,10 @@ class Command(BaseCommand):
                 mo_path = po_path.with_suffix(".mo")
                 catalog.save_as_mofile(str(mo_path))
                 count += 1
-                self.stdout.write(
-                    f"{po_path.relative_to(settings.BASE_DIR)}: "
-                    f"{catalog.percent_translated()}% translated"
-                )
+                if options["verbosity"] >= 1:
+                    self.stdout.write(
+                        f"{po_path.relative_to(settings.BASE_DIR)}: "
+                        f"{catalog.percent_translated()}% translated"
+                    )
         if not count:
             raise CommandError("No .po catalogs found under LOCALE_PATHS.")
