@@ -472,7 +472,17 @@ class ProductPage:
 
 def get_live_product(pk: int) -> Product | None:
     """A product on sale with its shop's public columns (one query), or None."""
-    return live_products().select_related("shop").only(*PRODUCT_PAGE_COLUMNS).filter(pk=pk).first()
+    from shops.models import Shop
+
+    # The shop's own state too: `shop_visible` follows it only once the shops chapter has
+    # synchronised the listings (catalog.services.listing.sync_shop_listings).
+    return (
+        live_products()
+        .filter(pk=pk, shop__state__in=Shop.VISIBLE_STATES)
+        .select_related("shop")
+        .only(*PRODUCT_PAGE_COLUMNS)
+        .first()
+    )
 
 
 def _spec_rows(product: Product) -> list[SpecRow]:

@@ -46,8 +46,8 @@ def _page(*, title: str, body: str, meta: str = "", status: int = 200, **extra) 
     }  # noqa: S308 - our own rendered templates
 
 
-def _respond(request, page: dict):
-    return render(request, PAGE_TEMPLATE, {"page": page}, status=page.get("status", 200))
+def _respond(request, page: dict, *, template: str = PAGE_TEMPLATE):
+    return render(request, template, {"page": page}, status=page.get("status", 200))
 
 
 def _meta(**context) -> str:
@@ -108,7 +108,7 @@ def _pagination(request, listing: sf.ListingPage) -> dict:
 # --- Home ----------------------------------------------------------------------------------------
 def home(request):
     page = cached(request, "home", (), lambda: _build_home(request))
-    return _respond(request, page)
+    return _respond(request, page, template="catalog/home_page.html")
 
 
 def _build_home(request) -> dict:
