@@ -128,7 +128,6 @@ class CheckoutViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Checkout.objects.all()
     serializer_class = s.CheckoutSerializer
     lookup_field = "token"
-    lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

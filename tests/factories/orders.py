@@ -143,3 +143,23 @@ __all__ = [
     "place",
     "signed_event",
 ]
+
+
+def tenancy_objects(shop):
+    """For the tenancy walk (tests/test_tenancy.py): a paid order of `shop` whose delivery address
+    says "Zz Secret Street" (a marker that must never reach another shop), and a cart line of the
+    shop owner's own cart (user-scoped, like the address book). The product is delisted
+    afterwards: the walk also reads the public catalogue, which must show nothing of shop A."""
+    from tests.factories.accounts import AddressFactory
+
+    buyer = UserFactory(email="a-buyer-zz@example.com")
+    AddressFactory(user=buyer, is_default=True, detail="Zz Secret Street 2")
+    sku_of_a = live_sku(shop, title="Celadon teapot of shop A")
+    placement = place(buyer, (sku_of_a, 1))
+    pay(placement.payment)
+    order = Order.objects.get(pk=placement.orders[0].pk)
+    cart = fill_cart(shop.owner, (sku_of_a, 1))
+    # Off sale again, so the public catalogue (walked too) has nothing of shop A to show.
+    Product.objects.filter(pk=sku_of_a.product_id).update(state=Product.State.DELISTED)
+    refresh_listings([sku_of_a.product_id])
+    return order, cart.lines.get()

@@ -1,0 +1,610 @@
+"""Each shop's ledger: postings on the order's payment, refund, cancellation and completion, the
+commission frozen at payment, and balances computed in SQL.
+
+    record_order_paid(order_id=, payment_id=)   # sale, commission, platform-funded discount
+    record_refund(refund_id=)                   # refund, commission given back, transfer reversal
+    record_order_cancelled(order_id=)           # a transfer not sent yet is not sent
+    record_order_completed(order_id=)           # the order's rows become available
+    balances(shop) -> [Balance(currency, pending, available)]
+    record_adjustment(shop=, amount=, currency=, memo=, actor=)
+
+These run from the domain events of `orders.events` (subscribed by `connect()`, which
+`OrdersConfig.ready()` calls), after the transaction that paid, refunded, cancelled or completed
+the order has committed. Every posting is idempotent: a row's `source` ("order:12:sale",
+"refund:3", …) is unique per shop, so a repeated event, a retried task or `repost_missing()` after
+a failure writes each row once. Nothing here is called from a view.
+
+Commission (frozen once per order, in `OrderCommission`, when the payment succeeded):
+- each line's goods value is its total after discounts plus the discounts the platform funds (the
+  platform pays the shop those, as an "adjustment" row);
+- the line's rate is its category's commission rate (frozen on the line by `mark_paid`), never
+  lower than the shop type's rate (frozen on the order: `Order.shop_commission_rate`, from
+  `shops.ShopTypeTerms` when the shop opened);
+- commission = Σ round(goods value × rate), but at least ORDERS_COMMISSION_MINIMUM per order (and
+  never more than the goods); a minimum is spread over the lines by goods value, exactly;
+- the shop is owed `net = sale + platform-funded discount − commission`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.core.money import ZERO, allocate, as_decimal, quantize
+from orders.errors import ErrorCode, OrdersError
+from orders.models import (
+    LedgerEntry,
+    Order,
+    OrderCommission,
+    OrderLine,
+    PaymentAllocation,
+    Refund,
+    RefundLine,
+)
+
+logger = logging.getLogger(__name__)
+
+Kind = LedgerEntry.Kind
+HUNDRED = Decimal(100)
+# Refunds of money that never became a sale (a payment for an order already cancelled or paid).
+NOT_A_SALE = (Refund.Reason.LATE_PAYMENT, Refund.Reason.DUPLICATE_PAYMENT)
+
+
+# --- Commission (pure) ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LineBasis:
+    line_id: int
+    line_total: Decimal
+    platform_discount: Decimal
+    category_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class LineCommission:
+    line_id: int
+    base: Decimal
+    rate: Decimal
+    commission: Decimal
+
+    def as_json(self) -> dict:
+        return {
+            "line": self.line_id,
+            "base": str(self.base),
+            "rate": str(self.rate),
+            "commission": str(self.commission),
+        }
+
+
+@dataclass(frozen=True)
+class CommissionBreakdown:
+    currency: str
+    goods_value: Decimal
+    platform_discount: Decimal
+    amount: Decimal
+    minimum: Decimal
+    minimum_applied: bool
+    lines: tuple[LineCommission, ...]
+
+
+def commission_minimum(currency: str) -> Decimal:
+    """ORDERS_COMMISSION_MINIMUM: a decimal string, or {currency: decimal string}."""
+    configured = getattr(settings, "ORDERS_COMMISSION_MINIMUM", "0")
+    if isinstance(configured, dict):
+        configured = configured.get(currency.upper(), configured.get("default", "0"))
+    return quantize(as_decimal(str(configured)), currency)
+
+
+def effective_rate(category_rate: Decimal | None, shop_rate: Decimal | None) -> Decimal:
+    """The line's rate in percent: the category's, never below the shop type's."""
+    rates = [rate for rate in (category_rate, shop_rate) if rate is not None]
+    return max(rates, default=ZERO)
+
+
+def compute_commission(
+    *,
+    currency: str,
+    lines: Sequence[LineBasis],
+    shop_rate: Decimal | None,
+    minimum: Decimal,
+) -> CommissionBreakdown:
+    """The commission of one order from its frozen rates (see the module docstring)."""
+    rows = []
+    for line in lines:
+        base = line.line_total + line.platform_discount
+        rate = effective_rate(line.category_rate, shop_rate)
+        rows.append((line.line_id, base, rate, quantize(base * rate / HUNDRED, currency)))
+    goods = sum((base for _id, base, _rate, _c in rows), ZERO)
+    computed = sum((commission for *_rest, commission in rows), ZERO)
+    amount, applied = computed, False
+    if goods > 0 and computed < minimum:
+        amount, applied = min(minimum, goods), True
+        shares = allocate(amount, [base for _id, base, _rate, _c in rows], currency)
+        rows = [
+            (i, base, rate, share) for (i, base, rate, _c), share in zip(rows, shares, strict=True)
+        ]
+    return CommissionBreakdown(
+        currency=currency,
+        goods_value=quantize(goods, currency),
+        platform_discount=quantize(sum((line.platform_discount for line in lines), ZERO), currency),
+        amount=quantize(amount, currency),
+        minimum=minimum,
+        minimum_applied=applied,
+        lines=tuple(LineCommission(*row) for row in rows),
+    )
+
+
+def order_commission_breakdown(order: Order, lines: Sequence[OrderLine]) -> CommissionBreakdown:
+    return compute_commission(
+        currency=order.currency,
+        lines=[
+            LineBasis(
+                line_id=line.pk,
+                line_total=line.line_total,
+                platform_discount=line.discount_platform,
+                category_rate=line.commission_rate,
+            )
+            for line in lines
+        ],
+        shop_rate=order.shop_commission_rate,
+        minimum=commission_minimum(order.currency),
+    )
+
+
+# --- Posting ----------------------------------------------------------------------------------
+def post(
+    *,
+    shop_id: int,
+    kind: str,
+    amount: Decimal,
+    currency: str,
+    source: str,
+    order: Order | None = None,
+    memo: str = "",
+    available_at=None,
+    actor=None,
+    **links,
+) -> LedgerEntry | None:
+    """Append one row unless `source` was already posted for the shop (then return that row).
+    A zero amount writes nothing. Call inside a transaction."""
+    amount = quantize(amount, currency)
+    if amount == 0:
+        return None
+    existing = LedgerEntry.objects.filter(shop_id=shop_id, source=source).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return LedgerEntry.objects.create(
+                shop_id=shop_id,
+                kind=kind,
+                amount=amount,
+                currency=currency,
+                source=source[:80],
+                order=order,
+                order_number=order.number if order is not None else "",
+                memo=str(memo)[:200],
+                available_at=available_at,
+                created_by=actor if getattr(actor, "pk", None) else None,
+                **links,
+            )
+    except IntegrityError:  # posted meanwhile by a concurrent delivery of the same event
+        return LedgerEntry.objects.get(shop_id=shop_id, source=source)
+
+
+def _order_availability(order: Order):
+    """When an order's rows are available: once it completed (None: still pending)."""
+    return order.completed_at if order.state == Order.State.COMPLETED else None
+
+
+def _sale_amount(order: Order, payment_id: int | None) -> Decimal:
+    if payment_id is not None:
+        allocation = PaymentAllocation.objects.filter(payment_id=payment_id, order=order).first()
+        if allocation is not None:
+            return allocation.amount
+    return order.total
+
+
+def record_order_paid(*, order_id: int, payment_id: int | None = None) -> OrderCommission | None:
+    """The order was paid: freeze its commission and post sale, commission and the discount the
+    platform funds; for a Stripe payment, queue the shop's transfer. Idempotent."""
+    from orders.services import settlement
+
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("shop")
+            .filter(pk=order_id)
+            .first()
+        )
+        if order is None or order.paid_at is None:
+            return None
+        commission = OrderCommission.objects.filter(order=order).first()
+        if commission is None:
+            if payment_id is None:
+                payment_id = (
+                    PaymentAllocation.objects.filter(order=order, payment__state="succeeded")
+                    .order_by("payment__succeeded_at")
+                    .values_list("payment_id", flat=True)
+                    .first()
+                )
+            lines = list(OrderLine.objects.filter(order=order).order_by("pk"))
+            breakdown = order_commission_breakdown(order, lines)
+            sale = _sale_amount(order, payment_id)
+            commission = OrderCommission.objects.create(
+                shop_id=order.shop_id,
+                order=order,
+                payment_id=payment_id,
+                currency=order.currency,
+                sale=sale,
+                goods_value=breakdown.goods_value,
+                platform_discount=breakdown.platform_discount,
+                amount=breakdown.amount,
+                minimum=breakdown.minimum,
+                minimum_applied=breakdown.minimum_applied,
+                net=sale + breakdown.platform_discount - breakdown.amount,
+                lines=[line.as_json() for line in breakdown.lines],
+            )
+        available_at = _order_availability(order)
+        common = {"shop_id": order.shop_id, "currency": order.currency, "order": order}
+        post(
+            **common,
+            kind=Kind.SALE,
+            amount=commission.sale,
+            source=f"order:{order.pk}:sale",
+            payment_id=commission.payment_id,
+            available_at=available_at,
+        )
+        post(
+            **common,
+            kind=Kind.COMMISSION,
+            amount=-commission.amount,
+            source=f"order:{order.pk}:commission",
+            memo=_("Minimum commission") if commission.minimum_applied else "",
+            available_at=available_at,
+        )
+        post(
+            **common,
+            kind=Kind.ADJUSTMENT,
+            amount=commission.platform_discount,
+            source=f"order:{order.pk}:platform-discount",
+            memo=_("Discount funded by the platform"),
+            available_at=available_at,
+        )
+        settlement.create_transfer_for_order(order=order, commission=commission)
+    return commission
+
+
+@dataclass(frozen=True)
+class RefundSplit:
+    """How a refund comes off the shop's ledger: `amount` back to the buyer, `commission` given
+    back by the platform, `platform_discount` taken back; `net` is what the shop returns."""
+
+    amount: Decimal
+    commission: Decimal
+    platform_discount: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.amount - self.commission + self.platform_discount
+
+
+def _unit_shares(total: Decimal, quantity: int, currency: str, start: int, count: int):
+    """The shares of units start..start+count of `total` split over `quantity` units, exactly."""
+    shares = allocate(total, [1] * quantity, currency)
+    return sum(shares[start : start + count], ZERO)
+
+
+def units_refunded_before(line_id: int, refund_id: int | None) -> int:
+    """Units of a line in earlier refunds that did not fail (refund lines are taken in order)."""
+    queryset = RefundLine.objects.filter(line_id=line_id).exclude(refund__state=Refund.State.FAILED)
+    if refund_id is not None:
+        queryset = queryset.filter(refund_id__lt=refund_id)
+    return queryset.aggregate(units=Sum("quantity", default=0))["units"]
+
+
+def line_refund_amount(line: OrderLine, quantity: int, *, refund_id: int | None = None) -> Decimal:
+    """What `quantity` more units of `line` paid: their exact share of the line's total."""
+    start = units_refunded_before(line.pk, refund_id)
+    return _unit_shares(line.line_total, line.quantity, line.order.currency, start, quantity)
+
+
+def _refunded_so_far(order: Order, refund_id: int) -> dict[str, Decimal]:
+    rows = (
+        LedgerEntry.objects.filter(order=order, refund__isnull=False)
+        .exclude(refund_id=refund_id)
+        .values("kind")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["kind"]: row["total"] for row in rows}
+
+
+def refund_split(refund: Refund, commission: OrderCommission) -> RefundSplit:
+    """See `RefundSplit`. Refunded lines give back exactly their frozen commission; a refund of
+    everything left gives back everything left; anything else in proportion to the sale."""
+    order = refund.order
+    currency = refund.currency
+    before = _refunded_so_far(order, refund.pk)
+    refunded = -before.get(Kind.REFUND, ZERO)
+    commission_left = commission.amount - before.get(Kind.COMMISSION, ZERO)
+    discount_left = commission.platform_discount + before.get(Kind.ADJUSTMENT, ZERO)
+    refund_lines = list(refund.lines.select_related("line", "line__order"))
+    if refund_lines:
+        by_line = {int(row["line"]): Decimal(row["commission"]) for row in commission.lines}
+        commission_back = discount_back = ZERO
+        for refund_line in refund_lines:
+            line = refund_line.line
+            start = units_refunded_before(line.pk, refund.pk)
+            commission_back += _unit_shares(
+                by_line.get(line.pk, ZERO), line.quantity, currency, start, refund_line.quantity
+            )
+            discount_back += _unit_shares(
+                line.discount_platform, line.quantity, currency, start, refund_line.quantity
+            )
+    elif refunded + refund.amount >= commission.sale:
+        commission_back, discount_back = commission_left, discount_left
+    else:
+        share = refund.amount / commission.sale if commission.sale else ZERO
+        commission_back = quantize(commission.amount * share, currency)
+        discount_back = quantize(commission.platform_discount * share, currency)
+    return RefundSplit(
+        amount=refund.amount,
+        commission=max(ZERO, min(commission_back, commission_left)),
+        platform_discount=max(ZERO, min(discount_back, discount_left)),
+    )
+
+
+def record_refund(*, refund_id: int) -> RefundSplit | None:
+    """A refund went through: post it with the commission given back (and the platform-funded
+    discount taken back), and take the shop's net back from its transfer. Idempotent."""
+    from orders.services import settlement
+
+    refund = Refund.objects.select_related("order").filter(pk=refund_id).first()
+    if (
+        refund is None
+        or refund.order is None
+        or refund.state != Refund.State.SUCCEEDED
+        or refund.reason in NOT_A_SALE
+    ):
+        return None
+    if not OrderCommission.objects.filter(order_id=refund.order_id).exists():
+        record_order_paid(order_id=refund.order_id)  # the sale first, if it was never posted
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=refund.order_id)
+        commission = OrderCommission.objects.filter(order=order).first()
+        if commission is None:
+            logger.warning("refund %s: order %s was never paid", refund.pk, order.number)
+            return None
+        refund.order = order
+        if LedgerEntry.objects.filter(shop_id=order.shop_id, source=f"refund:{refund.pk}").exists():
+            return refund_split(refund, commission)  # posted already
+        split = refund_split(refund, commission)
+        completed = order.state == Order.State.COMPLETED
+        available_at = timezone.now() if completed else None
+        common = {
+            "shop_id": order.shop_id,
+            "currency": refund.currency,
+            "order": order,
+            "refund": refund,
+            "available_at": available_at,
+        }
+        post(**common, kind=Kind.REFUND, amount=-split.amount, source=f"refund:{refund.pk}")
+        post(
+            **common,
+            kind=Kind.COMMISSION,
+            amount=split.commission,
+            source=f"refund:{refund.pk}:commission",
+            memo=_("Commission given back with a refund"),
+        )
+        post(
+            **common,
+            kind=Kind.ADJUSTMENT,
+            amount=-split.platform_discount,
+            source=f"refund:{refund.pk}:platform-discount",
+            memo=_("Platform-funded discount taken back with a refund"),
+        )
+        settlement.reverse_transfer_for_refund(refund=refund, amount=split.net)
+        if order.state == Order.State.CANCELLED:
+            _release_if_settled(order)
+    return split
+
+
+def _release_if_settled(order: Order) -> None:
+    """A cancelled order whose rows add up to nothing: nothing is pending for it any more."""
+    total = LedgerEntry.objects.filter(order=order).aggregate(total=Sum("amount", default=ZERO))
+    if total["total"] == 0:
+        LedgerEntry.objects.filter(order=order, available_at__isnull=True).update(
+            available_at=timezone.now()
+        )
+
+
+def record_order_cancelled(*, order_id: int) -> None:
+    """A paid order was cancelled: its transfer, if not sent yet, is not sent (the refund takes
+    back one that was). The ledger rows follow the refund."""
+    from orders.services import settlement
+
+    settlement.cancel_transfer_for_order(order_id=order_id)
+
+
+def record_order_completed(*, order_id: int) -> int:
+    """The return window ended: the order's pending rows become available. Returns how many."""
+    order = Order.objects.filter(pk=order_id, state=Order.State.COMPLETED).first()
+    if order is None:
+        return 0
+    if not OrderCommission.objects.filter(order=order).exists():
+        record_order_paid(order_id=order.pk)
+    return LedgerEntry.objects.filter(order=order, available_at__isnull=True).update(
+        available_at=order.completed_at or timezone.now()
+    )
+
+
+def record_adjustment(
+    *, shop, amount, currency: str, memo: str, actor, order: Order | None = None, reference: str
+) -> LedgerEntry:
+    """A correction by platform staff (positive: owed to the shop). `reference` makes it unique:
+    the same reference twice is one row. Available at once unless it belongs to an open order."""
+    memo = " ".join((memo or "").split())
+    if not memo:
+        raise OrdersError(
+            _("Say what the adjustment is for."), code=ErrorCode.INVALID, field="memo"
+        )
+    try:
+        amount = quantize(as_decimal(amount), currency)
+    except (TypeError, ValueError, ArithmeticError) as error:
+        raise OrdersError(_("Enter an amount."), code=ErrorCode.INVALID, field="amount") from error
+    if amount == 0:
+        raise OrdersError(
+            _("Enter an amount other than zero."), code=ErrorCode.INVALID, field="amount"
+        )
+    if order is not None and order.shop_id != shop.pk:
+        raise OrdersError(_("Order not found."), code=ErrorCode.NOT_FOUND, field="order")
+    available_at = timezone.now()
+    if order is not None and order.state != Order.State.COMPLETED:
+        available_at = None
+    with transaction.atomic():
+        return post(
+            shop_id=shop.pk,
+            kind=Kind.ADJUSTMENT,
+            amount=amount,
+            currency=currency,
+            source=f"adjustment:{reference}"[:80],
+            order=order,
+            memo=memo,
+            available_at=available_at,
+            actor=actor,
+        )
+
+
+# --- Balances (SQL) ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Balance:
+    currency: str
+    pending: Decimal
+    available: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.pending + self.available
+
+
+def balance_aggregates(now):
+    available = Q(available_at__lte=now)
+    return {
+        "pending": Sum("amount", filter=~available, default=ZERO),
+        "available": Sum("amount", filter=available, default=ZERO),
+    }
+
+
+def balances(shop, *, now=None) -> list[Balance]:
+    """The shop's pending and available balance per currency (one query)."""
+    now = now or timezone.now()
+    rows = (
+        LedgerEntry.objects.for_shop(shop)
+        .values("currency")
+        .annotate(**balance_aggregates(now))
+        .order_by("currency")
+    )
+    return [Balance(row["currency"], row["pending"], row["available"]) for row in rows]
+
+
+def available_balance(shop, currency: str, *, now=None) -> Decimal:
+    now = now or timezone.now()
+    return (
+        LedgerEntry.objects.for_shop(shop)
+        .filter(currency=currency, available_at__lte=now)
+        .aggregate(total=Sum("amount", default=ZERO))["total"]
+    )
+
+
+# --- Repair -----------------------------------------------------------------------------------
+def repost_missing(*, limit: int = 500) -> int:
+    """Post the paid orders and succeeded refunds whose rows are missing (an event handler that
+    failed). Idempotent; returns how many were posted."""
+    paid_without = (
+        Order.objects.filter(paid_at__isnull=False)
+        .exclude(pk__in=OrderCommission.objects.values("order_id"))
+        .values_list("pk", flat=True)[:limit]
+    )
+    done = 0
+    for order_id in list(paid_without):
+        if record_order_paid(order_id=order_id) is not None:
+            done += 1
+    refunds = (
+        Refund.objects.filter(state=Refund.State.SUCCEEDED, order__isnull=False)
+        .exclude(reason__in=NOT_A_SALE)
+        .exclude(
+            pk__in=LedgerEntry.objects.filter(kind=Kind.REFUND, refund__isnull=False).values(
+                "refund_id"
+            )
+        )
+        .values_list("pk", flat=True)[:limit]
+    )
+    for refund_id in list(refunds):
+        if record_refund(refund_id=refund_id) is not None:
+            done += 1
+    completed = (
+        Order.objects.filter(state=Order.State.COMPLETED)
+        .filter(ledger_entries__available_at__isnull=True)
+        .values_list("pk", flat=True)
+        .distinct()[:limit]
+    )
+    for order_id in list(completed):
+        record_order_completed(order_id=order_id)
+    return done
+
+
+# --- Domain events ----------------------------------------------------------------------------
+def on_order_paid(*, order_id, payment_id=None, **_payload):
+    record_order_paid(order_id=order_id, payment_id=payment_id)
+
+
+def on_order_cancelled(*, order_id, was_paid=False, **_payload):
+    if was_paid:
+        record_order_cancelled(order_id=order_id)
+
+
+def on_order_completed(*, order_id, **_payload):
+    record_order_completed(order_id=order_id)
+
+
+def on_payment_refunded(*, refund_id, **_payload):
+    record_refund(refund_id=refund_id)
+
+
+def connect() -> None:
+    """Subscribe the ledger to the order events (idempotent), and register its Celery tasks."""
+    from orders import (
+        events,
+        finance_tasks,  # noqa: F401 - registers the money side's tasks
+    )
+
+    events.order_paid.subscribe(on_order_paid)
+    events.order_cancelled.subscribe(on_order_cancelled)
+    events.order_completed.subscribe(on_order_completed)
+    events.payment_refunded.subscribe(on_payment_refunded)
+
+
+__all__ = [
+    "Balance",
+    "CommissionBreakdown",
+    "RefundSplit",
+    "available_balance",
+    "balances",
+    "compute_commission",
+    "connect",
+    "line_refund_amount",
+    "record_adjustment",
+    "record_order_cancelled",
+    "record_order_completed",
+    "record_order_paid",
+    "record_refund",
+    "refund_split",
+    "repost_missing",
+]
