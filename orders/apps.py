@@ -14,3 +14,9 @@ class OrdersConfig(AppConfig):
         from orders.receivers import merge_cart_at_login
 
         user_logged_in.connect(merge_cart_at_login, dispatch_uid="orders.merge_cart_at_login")
+
+        # The money side: the ledger posts on order_paid / order_cancelled / order_completed /
+        # payment_refunded (orders.services.ledger), and its Celery tasks are registered.
+        from orders.services.ledger import connect
+
+        connect()

@@ -22,3 +22,8 @@ urlpatterns = [
     ),
     *router.urls,
 ]
+
+# The money side (Stripe's webhook, the seller's ledger and statements): orders/api/finance.py
+from orders.api.finance import urlpatterns as finance_urlpatterns  # noqa: E402
+
+urlpatterns += finance_urlpatterns

@@ -333,7 +333,7 @@ class StripeProvider(PaymentProvider):
             raise PaymentEventError(
                 _("The event's signature does not match."), code=ErrorCode.BAD_SIGNATURE
             ) from error
-        except ValueError as error:  # signed, but not JSON
+        except (ValueError, AttributeError, TypeError, KeyError) as error:  # signed, malformed
             raise PaymentEventError(
                 _("The event is not valid JSON."), code=ErrorCode.BAD_EVENT
             ) from error

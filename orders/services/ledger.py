@@ -412,12 +412,13 @@ def record_refund(*, refund_id: int) -> RefundSplit | None:
         )
         settlement.reverse_transfer_for_refund(refund=refund, amount=split.net)
         if order.state == Order.State.CANCELLED:
-            _release_if_settled(order)
+            release_if_settled(order)
     return split
 
 
-def _release_if_settled(order: Order) -> None:
-    """A cancelled order whose rows add up to nothing: nothing is pending for it any more."""
+def release_if_settled(order: Order) -> None:
+    """A cancelled order whose rows add up to nothing (refunded, and its transfer taken back):
+    nothing is pending for it any more."""
     total = LedgerEntry.objects.filter(order=order).aggregate(total=Sum("amount", default=ZERO))
     if total["total"] == 0:
         LedgerEntry.objects.filter(order=order, available_at__isnull=True).update(
@@ -523,6 +524,49 @@ def available_balance(shop, currency: str, *, now=None) -> Decimal:
     )
 
 
+# --- Reads (selectors) ------------------------------------------------------------------------
+def list_entries(shop, *, filters: dict | None = None, now=None):
+    """The shop's ledger rows, newest first, filtered by the seller's choices: `kind`, `state`
+    ("pending" / "available"), `booked_from` / `booked_to` (dates), `order` (number),
+    `currency`. Reads one table: no joins, so a page of any size is one query."""
+    filters = filters or {}
+    now = now or timezone.now()
+    queryset = LedgerEntry.objects.for_shop(shop).order_by("-created_at", "-id")
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters.get("state") == "pending":
+        queryset = queryset.pending(now=now)
+    elif filters.get("state") == "available":
+        queryset = queryset.available(now=now)
+    if filters.get("booked_from"):
+        queryset = queryset.filter(created_at__date__gte=filters["booked_from"])
+    if filters.get("booked_to"):
+        queryset = queryset.filter(created_at__date__lte=filters["booked_to"])
+    if filters.get("order"):
+        queryset = queryset.filter(order_number__iexact=str(filters["order"]).strip())
+    if filters.get("currency"):
+        queryset = queryset.filter(currency__iexact=filters["currency"])
+    return queryset
+
+
+def list_statements(shop):
+    from orders.models import Statement
+
+    return Statement.objects.for_shop(shop).order_by("-period_start", "currency", "-id")
+
+
+def held_transfers(shop):
+    """The shop's transfers waiting for a connected Stripe account (or failed)."""
+    from orders.models import ShopTransfer
+
+    return (
+        ShopTransfer.objects.for_shop(shop)
+        .filter(state__in=[ShopTransfer.State.HELD, ShopTransfer.State.FAILED])
+        .select_related("order")
+        .order_by("created_at", "id")
+    )
+
+
 # --- Repair -----------------------------------------------------------------------------------
 def repost_missing(*, limit: int = 500) -> int:
     """Post the paid orders and succeeded refunds whose rows are missing (an event handler that
@@ -599,7 +643,10 @@ __all__ = [
     "balances",
     "compute_commission",
     "connect",
+    "held_transfers",
     "line_refund_amount",
+    "list_entries",
+    "list_statements",
     "record_adjustment",
     "record_order_cancelled",
     "record_order_completed",

@@ -261,6 +261,7 @@ def _place(*, buyer, token, address, province_code, choices, invoice, expected_t
         .order_by("pk")
     }
     buying: list[CartLine] = []
+    left_out: list[str] = []
     for line in lines:
         sku = locked.get(line.sku_id)
         if sku is None:
@@ -269,7 +270,9 @@ def _place(*, buyer, token, address, province_code, choices, invoice, expected_t
         code, message = sku_problem(sku, line.quantity)
         if code == ErrorCode.INSUFFICIENT_STOCK:
             raise OrdersConflict(message, code=ErrorCode.INSUFFICIENT_STOCK, field="quantity")
-        if not code:
+        if code:
+            left_out.append(message)  # unavailable or sold out: stays in the cart, not bought
+        else:
             buying.append(line)
     if not buying:
         raise OrdersError(_("Nothing in your cart can be bought now."), code=ErrorCode.UNAVAILABLE)
@@ -286,14 +289,11 @@ def _place(*, buyer, token, address, province_code, choices, invoice, expected_t
         shop = next(s for s in priced.shops if not s.deliverable)
         raise OrdersError(shop.refusal, code=ErrorCode.NOT_DELIVERABLE, field="address")
     if expected_total is not None and expected_total != priced.grand_total:
-        raise OrdersConflict(
-            _(
-                "Prices or shipping changed since you reviewed your order: the total is now "
-                "%(total)s. Please review it again."
-            )
-            % {"total": priced.grand_total},
-            code=ErrorCode.PRICES_CHANGED,
-        )
+        message = _(
+            "Prices or shipping changed since you reviewed your order: the total is now "
+            "%(total)s. Please review it again."
+        ) % {"total": priced.grand_total}
+        raise OrdersConflict(" ".join([*left_out, message]), code=ErrorCode.PRICES_CHANGED)
 
     address_fields = {name: getattr(address, name) for name in Checkout.ADDRESS_FIELDS}
     checkout = Checkout.objects.create(

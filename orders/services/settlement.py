@@ -229,12 +229,10 @@ def send_transfer(transfer_id: int, *, retry_stale: bool = False) -> ShopTransfe
 
 
 def _post_payout(*, transfer, amount, source, memo, order):
-    from orders.services.ledger import post
+    from orders.services.ledger import post, release_if_settled
 
     available_at = order.completed_at if order.state == Order.State.COMPLETED else None
-    if order.state == Order.State.CANCELLED:
-        available_at = timezone.now()
-    return post(
+    entry = post(
         shop_id=transfer.shop_id,
         kind=Kind.PAYOUT,
         amount=amount,
@@ -245,6 +243,9 @@ def _post_payout(*, transfer, amount, source, memo, order):
         memo=memo,
         available_at=available_at,
     )
+    if order.state == Order.State.CANCELLED:
+        release_if_settled(order)
+    return entry
 
 
 def cancel_transfer_for_order(*, order_id: int) -> ShopTransfer | None:
@@ -397,6 +398,60 @@ def send_reversal(reversal_id: int) -> TransferReversal | None:
             order=order,
         )
     return locked
+
+
+# --- Stripe Connect onboarding ------------------------------------------------------------------
+def stripe_onboarding_available() -> bool:
+    from orders.payments import stripe as stripe_provider
+
+    return stripe_provider.configured()
+
+
+def start_stripe_onboarding(*, shop, actor, return_url: str, refresh_url: str) -> str:
+    """The URL of Stripe's hosted onboarding for the shop's connected account (created once)."""
+    from orders.payments.stripe import StripeProvider, configured
+    from shops.models import Shop
+
+    if not configured():
+        raise OrdersError(
+            _("Payouts by Stripe are not available on this platform."),
+            code=ErrorCode.PAYMENT_PROVIDER,
+        )
+    provider = StripeProvider()
+    account = shop.stripe_account_id
+    if not account:
+        account = provider.create_connected_account(
+            shop_id=shop.pk,
+            email=getattr(actor, "email", "") or "",
+            idempotency_key=f"shop-account-{shop.pk}",
+        )
+        with transaction.atomic():
+            updated = Shop.objects.filter(pk=shop.pk, stripe_account_id="").update(
+                stripe_account_id=account
+            )
+            if updated:
+                audit.record(
+                    "shop.stripe_account_created",
+                    actor=actor,
+                    obj=shop,
+                    shop_id=shop.pk,
+                    after={"stripe_account_id": account},
+                )
+        shop.refresh_from_db(fields=["stripe_account_id"])
+        account = shop.stripe_account_id
+    return provider.account_link(account=account, refresh_url=refresh_url, return_url=return_url)
+
+
+def finish_stripe_onboarding(*, shop) -> bool:
+    """Back from Stripe: is the account able to receive transfers? Then send the held ones."""
+    from orders.payments.stripe import StripeProvider, configured
+
+    if not configured() or not shop.stripe_account_id:
+        return False
+    if not StripeProvider().account_ready(shop.stripe_account_id):
+        return False
+    release_held_transfers(shop=shop)
+    return True
 
 
 # --- Refunds of single lines ------------------------------------------------------------------

@@ -162,9 +162,7 @@ def test_seller_orders_filters_accept_cancel_bulk(seller_api, shop, other_shop):
     assert Order.objects.get(pk=foreign.pk).state == "paid"
 
 
-def test_seller_orders_list_takes_constant_queries(
-    seller_api, shop, django_assert_max_num_queries
-):
+def test_seller_orders_list_takes_constant_queries(seller_api, shop, django_assert_max_num_queries):
     paid_order(shop)
     with django_assert_max_num_queries(15) as few:
         seller_api.get("/api/v1/seller/orders/")
