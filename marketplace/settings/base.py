@@ -300,6 +300,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name for a choice set used by several fields (else drf-spectacular warns W001).
+    "ENUM_NAME_OVERRIDES": {
+        "ProvinceEnum": "logistics.api.serializers.PROVINCE_CODES",
+        "ProductImageKindEnum": "catalog.models.products.ProductImage.Kind",
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------------
@@ -319,3 +324,24 @@ PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="offline")
 # The cart badge in the storefront header (`cart_count`, at most one query, only when shown).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("orders.context_processors.cart")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("catalog.context_processors.menu")
+
+# --- Orders: the money side (appended by the orders chapter's ledger and Stripe work) ----------
+# Stripe (orders/payments/stripe.py). Without STRIPE_SECRET_KEY nothing calls Stripe: checkouts
+# use PAYMENT_PROVIDER ("offline" by default) and shops are not offered Connect onboarding.
+# STRIPE_API_BASE changes the API's base address (tests point it at a local stand-in).
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+if STRIPE_PUBLISHABLE_KEY:  # Stripe.js (Payment Element) and Connect onboarding pages
+    _csp = CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    _csp["script-src"] = [*_csp["script-src"], "https://js.stripe.com"]
+    _csp["frame-src"] = [*_csp.get("frame-src", ["'self'"]), "https://js.stripe.com"]
+    _csp["connect-src"] = [*_csp["connect-src"], "https://api.stripe.com"]
+    _csp["form-action"] = [*_csp["form-action"], "https://connect.stripe.com"]
+# Commission: at least this much per paid order (a decimal string in the order's currency, or
+# e.g. {"CNY": "1.00", "default": "0"} through code); rates come from categories and shop types.
+ORDERS_COMMISSION_MINIMUM = env("ORDERS_COMMISSION_MINIMUM", default="1.00")
+# Settlement statements: one per shop and currency for each "month" or "week".
+ORDERS_STATEMENT_PERIOD = env("ORDERS_STATEMENT_PERIOD", default="month")
