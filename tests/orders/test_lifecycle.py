@@ -58,17 +58,28 @@ def test_the_system_cannot_cancel_an_order_still_in_time(buyer, cup):
         services.cancel_order(order, by="system")
 
 
-def test_the_beat_schedules_are_registered():
+def test_the_beat_schedules_are_registered_by_the_data_migration():
+    """The migration's own function, run again (a transactional test elsewhere may have flushed
+    the table): it creates the three schedules, and running it twice changes nothing."""
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
-    names = set(
-        PeriodicTask.objects.filter(task__startswith="orders.").values_list("task", flat=True)
+    migration = importlib.import_module("orders.migrations.0003_beat_schedules")
+    migration.create(apps, None)
+    migration.create(apps, None)
+
+    tasks_by_name = dict(
+        PeriodicTask.objects.filter(task__startswith="orders.tasks.").values_list("task", "enabled")
     )
-    assert {
-        "orders.tasks.cancel_unpaid_orders",
-        "orders.tasks.complete_due_orders",
-        "orders.tasks.confirm_overdue_receipts",
-    } <= names
+    assert tasks_by_name == {
+        "orders.tasks.cancel_unpaid_orders": True,
+        "orders.tasks.complete_due_orders": True,
+        "orders.tasks.confirm_overdue_receipts": True,
+    }
+    every_minute = PeriodicTask.objects.get(task="orders.tasks.cancel_unpaid_orders")
+    assert every_minute.interval.every == 60 and every_minute.interval.period == "seconds"
 
 
 def test_ship_partly_then_fully_then_deliver_then_complete(shop, buyer):
