@@ -29,7 +29,7 @@ from catalog.models import (
 )
 from shops.scoping import get_for_shop_or_404
 
-# --- Categories -------------------------------------------------------------------------------------
+# --- Categories -----------------------------------------------------------------------------------
 CATEGORY_CACHE_KEY = "catalog:categories:v1"
 
 
@@ -96,7 +96,7 @@ def commission_rate_for(category_id: int):
     return Category.objects.filter(pk=category_id).values_list("commission_rate", flat=True).first()
 
 
-# --- Products (seller center) -----------------------------------------------------------------------
+# --- Products (seller center) ---------------------------------------------------------------------
 def get_product_for_shop_or_404(*, shop, pk) -> Product:
     return get_for_shop_or_404(Product.objects.select_related("category"), shop=shop, pk=pk)
 
@@ -139,7 +139,7 @@ def state_counts(*, shop) -> dict[str, int]:
     return {row["state"]: row["n"] for row in rows}
 
 
-# --- Inventory --------------------------------------------------------------------------------------
+# --- Inventory ------------------------------------------------------------------------------------
 def list_skus_for_shop(*, shop, query: str = "", low_only: bool = False, product_id=None):
     skus = (
         Sku.objects.for_shop(shop)

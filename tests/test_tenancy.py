@@ -22,16 +22,20 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.test import APIClient
 
+from catalog.models import BulkJob, Category, Product, ProductImage, Sku, StockMovement, Stocktake
 from compliance.models import AuditLog
 from logistics.models import ShippingTemplate
 from marketplace.accounts.models import Address
 from marketplace.core.notifications import notify
+from orders.models import CartLine, Checkout, Order
 from shops import services
 from shops.models import ApplicationDocument, Invitation, Membership, Shop, ShopApplication
 from shops.roles import Role
 from shops.scoping import IsShopMember
 from tests.factories.accounts import AddressFactory, UserFactory
+from tests.factories.catalog import add_ready_image, make_product, sku, tea_category
 from tests.factories.logistics import ShippingRuleFactory, ShippingTemplateFactory
+from tests.factories.orders import tenancy_objects as order_objects
 from tests.factories.shops import MembershipFactory, ShopApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +49,8 @@ A_MARKERS = [
     "Zz secret notification",
     "Zz Secret Street",
     "Zz Secret Shipping Template",
+    "Zz Secret Catalog Product",
+    "ZZ-SECRET-SKU",
 ]
 
 
@@ -61,6 +67,15 @@ class ShopAObjects:
     notification: Any
     address: Address
     shipping_template: ShippingTemplate
+    order: Order  # a paid order of shop A (its address says "Zz Secret Street")
+    cart_line: CartLine  # a line in the cart of shop A's owner (user-scoped)
+    product: Product  # catalog: a draft product with one SKU, an image, a stocktake, an export
+    sku: Sku
+    image: ProductImage
+    movement: StockMovement
+    stocktake: Stocktake
+    job: BulkJob
+    category: Category
 
     def rows(self):
         return [
@@ -72,6 +87,13 @@ class ShopAObjects:
             self.notification,
             self.address,
             self.shipping_template,
+            self.order,
+            self.cart_line,
+            self.product,
+            self.sku,
+            self.image,
+            self.stocktake,
+            self.job,
         ]
 
 
@@ -96,6 +118,22 @@ def a_objects(shop, media_root, reference_data, django_capture_on_commit_callbac
         email_template=None,
     )
     address = AddressFactory(user=shop.owner, detail="Zz Secret Street 1")
+    order, cart_line = order_objects(shop)
+    from catalog.services import bulk, stocktakes
+
+    category = tea_category()
+    product = make_product(
+        shop,
+        category,
+        title="Zz Secret Catalog Product",
+        skus=[sku("ZZ-SECRET-SKU", "9.90", stock=4)],
+    )
+    image = add_ready_image(product)
+    stocktake = stocktakes.start_stocktake(
+        shop=shop, actor=shop.owner, title="Zz count", product_ids=[product.pk]
+    )
+    job = bulk.start_export(shop=shop, actor=shop.owner, fmt="csv")
+    bulk.run_job(job.pk)
     return ShopAObjects(
         shop=shop,
         membership=membership,
@@ -108,6 +146,15 @@ def a_objects(shop, media_root, reference_data, django_capture_on_commit_callbac
         shipping_template=ShippingRuleFactory(
             template=ShippingTemplateFactory(shop=shop, name="Zz Secret Shipping Template")
         ).template,
+        order=order,
+        cart_line=cart_line,
+        product=product,
+        sku=product.skus.get(),
+        image=image,
+        movement=StockMovement.objects.filter(sku__product=product).first(),
+        stocktake=stocktake,
+        job=job,
+        category=category,
     )
 
 
@@ -122,6 +169,13 @@ SELLER_KWARGS = {
     "token": lambda a: a.invitation_token,
     "step": lambda a: "shop",  # a wizard step of the (foreign) application, not an object
     "template_id": lambda a: a.shipping_template.pk,  # logistics: a shipping template
+    "number": lambda a: a.order.number,  # orders: an order of shop A
+    "product_id": lambda a: a.product.pk,  # catalog
+    "image_id": lambda a: a.image.pk,
+    "sku_id": lambda a: a.sku.pk,
+    "stocktake_id": lambda a: a.stocktake.pk,
+    "job_id": lambda a: a.job.pk,
+    "what": lambda a: "result",  # which file of a bulk job to download, not an object
 }
 
 # API path parameter → by the model of the view's queryset (for `id`/`pk`), or by name.
@@ -131,10 +185,18 @@ API_MODELS = {
     ShopApplication: lambda a: a.application.pk,
     Address: lambda a: a.address.pk,  # the buyer's own address book (user-scoped)
     ShippingTemplate: lambda a: a.shipping_template.pk,
+    Order: lambda a: a.order.number,  # seller orders (shop-scoped) and the buyer's (user-scoped)
+    Checkout: lambda a: a.order.checkout.token,  # the buyer's checkouts (user-scoped)
+    CartLine: lambda a: a.cart_line.pk,  # the owner's own cart (user-scoped)
+    Product: lambda a: a.product.pk,  # catalog (seller API; the public API shows live ones)
+    Sku: lambda a: a.sku.pk,
+    ProductImage: lambda a: a.image.pk,
+    StockMovement: lambda a: a.movement.pk,
 }
 # Routes that are public on purpose (answering for everyone), by model: checked read-only.
 PUBLIC_API_MODELS = {
     Shop: lambda a: a.shop.slug,
+    Category: lambda a: a.category.pk,  # the platform's category tree
 }
 
 TEACH = (

@@ -190,7 +190,7 @@ def check_header(header: list[str]) -> list[str]:
     return names
 
 
-# --- Starting jobs -----------------------------------------------------------------------------------
+# --- Starting jobs --------------------------------------------------------------------------------
 def _format_of(name: str) -> str:
     lowered = name.lower()
     if lowered.endswith(".xlsx"):
@@ -312,7 +312,8 @@ class RowError(Exception):
 
 _FIELD_COLUMNS = {
     "price": "price", "cost_price": "cost_price", "weight": "weight", "barcode": "barcode",
-    "stock": "stock", "code": "sku_code", "options": "option1_value", "warning_line": "warning_line",
+    "stock": "stock", "code": "sku_code", "options": "option1_value",
+    "warning_line": "warning_line",
     "lead_time_days": "lead_time_days",
 }  # fmt: skip
 

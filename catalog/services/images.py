@@ -70,7 +70,8 @@ def add_images(
         if count + len(files) > MAX_IMAGES:
             raise CatalogError(
                 _(
-                    "A product has at most %(max)d images; it has %(count)d, so add at most %(left)d more."
+                    "A product has at most %(max)d images; it has %(count)d, so add at most "
+                    "%(left)d more."
                 )
                 % {"max": MAX_IMAGES, "count": count, "left": max(MAX_IMAGES - count, 0)},
                 code=ErrorCode.TOO_MANY_IMAGES,

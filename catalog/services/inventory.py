@@ -364,7 +364,8 @@ def return_stock(lines, *, order_ref: str, actor=None, reason: str = "") -> list
             if line.quantity > sold.get(line.sku_id, 0):
                 raise InsufficientStock(
                     _(
-                        "Only %(left)d units of SKU %(sku)s were sold on order %(ref)s and not yet returned."
+                        "Only %(left)d units of SKU %(sku)s were sold on order %(ref)s and not "
+                        "yet returned."
                     )
                     % {"left": sold.get(line.sku_id, 0), "sku": line.sku_id, "ref": order_ref},
                     sku_id=line.sku_id,

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +32,7 @@ LISTING_FIELDS = [
 ]  # fmt: skip
 
 
-def _templates(category_ids: Iterable[int], categories: dict) -> dict[int, list]:
+def templates_for(category_ids: Iterable[int], categories: dict) -> dict[int, list]:
     """Attribute templates of several categories with one query."""
     wanted = {pk for pk in category_ids if pk in categories}
     ancestor_ids = {a for pk in wanted for a in categories[pk].ancestor_ids} | wanted
@@ -104,7 +105,7 @@ def compute_listings(products: list[Product]) -> dict[int, dict]:
     ):
         images_by_product[image["product_id"]].append(image)
     categories = selectors.category_map()
-    templates = _templates({p.category_id for p in products}, categories)
+    templates = templates_for({p.category_id for p in products}, categories)
 
     result = {}
     for product in products:
@@ -298,7 +299,7 @@ def recheck_after_edit(product: Product, *, actor, changed: list[str]) -> None:
         )
 
 
-# --- Platform moderation (Django admin) -------------------------------------------------------------
+# --- Platform moderation (Django admin) -----------------------------------------------------------
 MODERATION_NOTICES = {
     State.LIVE: (gettext_lazy("Listing approved: %(title)s"), gettext_lazy("It is live now.")),
     State.DRAFT: (
@@ -346,7 +347,7 @@ def _moderate(product: Product, *, to: str, actor, reason: str, require_reason: 
             title=title,
             body=body,
             params={"title": product.title, "reason": reason},
-            link=f"/seller/products/{product.pk}/",
+            link=reverse("seller:product-detail", kwargs={"product_id": product.pk}),
         )
     return product
 

@@ -84,10 +84,10 @@ class _Errors(dict):
 
     def raise_if_any(self) -> None:
         if self:
-            raise ValidationError({key: messages for key, messages in self.items()})
+            raise ValidationError(dict(self))
 
 
-# --- Field checks (shared with imports and the SKU API) ---------------------------------------------
+# --- Field checks (shared with imports and the SKU API) -------------------------------------------
 def parse_decimal(value, *, places: int, maximum: Decimal, label: str, required: bool):
     """A Decimal with at most `places` decimals in [0, maximum], or ValueError(message)."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -173,7 +173,7 @@ def variant_matrix(dimensions: list[tuple[str, list[str]]]) -> list[dict]:
     return [dict(zip(names, combo, strict=True)) for combo in combos]
 
 
-# --- Validation ------------------------------------------------------------------------------------
+# --- Validation -----------------------------------------------------------------------------------
 @dataclass
 class _Clean:
     fields: dict
@@ -338,7 +338,8 @@ def _clean_skus(rows: list[SkuData], dimensions, errors: _Errors, *, shop, produ
             errors.add(
                 f"{prefix}.code",
                 _(
-                    "Row %(row)d: SKU codes use letters, digits and . - _ / # + (at most 64), no spaces: “%(code)s”."
+                    "Row %(row)d: SKU codes use letters, digits and . - _ / # + (at most 64), "
+                    "no spaces: “%(code)s”."
                 )
                 % {"row": index + 1, "code": code},
             )
@@ -463,14 +464,15 @@ def _clean_skus(rows: list[SkuData], dimensions, errors: _Errors, *, shop, produ
             errors.add(
                 f"skus[{index}].code",
                 _(
-                    "Row %(row)d: the SKU code “%(code)s” is already used by another of your products."
+                    "Row %(row)d: the SKU code “%(code)s” is already used by another of your "
+                    "products."
                 )
                 % {"row": index + 1, "code": sku.code},
             )
     return cleaned
 
 
-# --- Writing ----------------------------------------------------------------------------------------
+# --- Writing --------------------------------------------------------------------------------------
 def _integrity_error(error: IntegrityError) -> ValidationError:
     message = str(error)
     if "catalog_sku_code_per_shop" in message:
@@ -609,6 +611,7 @@ def _write_skus(product: Product, rows: list[dict], *, actor, new: bool = False)
     )
     by_key = {sku.option_key: sku for sku in existing.values()}
     kept: set[int] = set()
+    new_lines: dict[int, int] = {}  # warning lines that change: a crossing may raise an alert
     to_update, to_create, opening = [], [], []
     for position, row in enumerate(rows):
         sku = existing.get(row.get("id")) if row.get("id") else None
@@ -633,6 +636,8 @@ def _write_skus(product: Product, rows: list[dict], *, actor, new: bool = False)
             values["lead_time_days"] = row["lead_time_days"]
         if sku is not None:
             kept.add(sku.pk)
+            if "warning_line" in values and values["warning_line"] != sku.warning_line:
+                new_lines[sku.pk] = values.pop("warning_line")
             for name, value in values.items():
                 setattr(sku, name, value)
             to_update.append(sku)
@@ -682,6 +687,8 @@ def _write_skus(product: Product, rows: list[dict], *, actor, new: bool = False)
                 "updated_at",
             ],
         )
+    for sku_id, line in new_lines.items():
+        inventory.set_alert_settings(existing[sku_id], shop=product.shop_id, warning_line=line)
     if to_create:
         now = timezone.now()
         new = []

@@ -32,3 +32,13 @@ def product(shop, green_tea):
     from tests.factories.catalog import make_product
 
     return make_product(shop, green_tea)
+
+
+@pytest.fixture
+def isolated_cache(settings):
+    """For query-count tests: sessions from the database and a cache of this process only, so
+    another test run clearing the shared Redis cannot add a query. Request it before clients."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "q"}
+    }

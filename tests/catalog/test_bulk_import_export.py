@@ -171,7 +171,7 @@ def test_a_gbk_csv_from_a_chinese_spreadsheet_imports_correctly(shop, green_tea)
 
 
 def test_an_unknown_encoding_is_refused_clearly(shop):
-    data = "product_code,title\n".encode() + b"\xff\xfe\x00garbage\x00\x81"
+    data = b"product_code,title\n" + b"\xff\xfe\x00garbage\x00\x81"
     with pytest.raises(CatalogError) as error:
         bulk.start_import(shop=shop, actor=shop.owner, upload=upload(b"\x00\x01" + data))
     assert "CSV UTF-8" in str(error.value.message)

@@ -144,7 +144,8 @@ def test_the_description_is_sanitised(shop, green_tea):
     product = make_product(
         shop,
         green_tea,
-        description='<p onclick="steal()">Fresh <script>alert(1)</script><a href="javascript:x">tea</a>'
+        description='<p onclick="steal()">Fresh <script>alert(1)</script>'
+        '<a href="javascript:x">tea</a>'
         '<img src="https://img.example/tea.jpg" onerror="x"></p>',
     )
     assert "script" not in product.description

@@ -175,11 +175,14 @@ def test_the_ledger_is_append_only(two_skus):
         movement.delete()
     with pytest.raises(AppendOnlyError):
         movement.save()
-    with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE catalog_stockmovement SET quantity = 99 WHERE id = %s", [movement.pk]
-            )
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE catalog_stockmovement SET quantity = 99 WHERE id = %s", [movement.pk]
+        )
     movement.refresh_from_db()
     assert movement.quantity == 10
 
