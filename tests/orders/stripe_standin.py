@@ -43,9 +43,7 @@ def new_id(prefix: str) -> str:
 def sign(body: bytes, secret: str, *, timestamp: int | None = None) -> str:
     """The `Stripe-Signature` header Stripe sends: t=<unix time>,v1=<HMAC-SHA256("t.body")>."""
     timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(
-        secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
-    ).hexdigest()
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={digest}"
 
 

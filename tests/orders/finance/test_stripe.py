@@ -195,9 +195,9 @@ def test_out_of_order_events_never_turn_a_success_into_a_failure(
     stripe_standin, deliver, run_on_commit, buyer, cup, bowl
 ):
     _placement, payment = checkout(buyer, cup, bowl)
-    failed = stripe_standin.event("payment_intent.payment_failed", stripe_standin.decline(
-        payment.provider_ref
-    ))
+    failed = stripe_standin.event(
+        "payment_intent.payment_failed", stripe_standin.decline(payment.provider_ref)
+    )
     succeeded = succeeded_body(stripe_standin, payment)
 
     with run_on_commit():
@@ -213,9 +213,10 @@ def test_a_failure_then_a_retry_that_succeeds_pays(stripe_standin, deliver, buye
     _placement, payment = checkout(buyer, cup, bowl)
     declined = stripe_standin.decline(payment.provider_ref)
 
-    assert deliver(stripe_standin.event("payment_intent.payment_failed", declined)).json()[
-        "outcome"
-    ] == "applied"
+    assert (
+        deliver(stripe_standin.event("payment_intent.payment_failed", declined)).json()["outcome"]
+        == "applied"
+    )
     assert Payment.objects.get(pk=payment.pk).state == Payment.State.FAILED
     assert deliver(succeeded_body(stripe_standin, payment)).json()["outcome"] == "applied"
     assert Payment.objects.get(pk=payment.pk).state == Payment.State.SUCCEEDED
@@ -339,8 +340,9 @@ def test_a_cancelled_paid_order_is_refunded_and_its_transfer_reversed(
     transfer = ShopTransfer.objects.get(order=order)
 
     with run_on_commit():
-        cancel_order(order, by=Order.CancelledBy.SELLER, shop=shop, actor=shop.owner,
-                     reason="Out of stock")
+        cancel_order(
+            order, by=Order.CancelledBy.SELLER, shop=shop, actor=shop.owner, reason="Out of stock"
+        )
 
     [refund_call] = stripe_standin.posts_to("/v1/refunds")
     assert refund_call.params["payment_intent"] == payment.provider_ref
@@ -393,7 +395,8 @@ def test_stale_event_timestamps_are_refused(stripe_standin, deliver, buyer, cup)
     placement = place(buyer, (cup, 1))
     body = succeeded_body(stripe_standin, Payment.objects.get(pk=placement.payment.pk))
 
-    response = deliver(body, signature=sign(body, "whsec_standin_secret",
-                                            timestamp=int(time.time()) - 3600))
+    response = deliver(
+        body, signature=sign(body, "whsec_standin_secret", timestamp=int(time.time()) - 3600)
+    )
 
     assert response.status_code == 400
