@@ -114,6 +114,9 @@ class Product(ShopOwnedModel):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["-updated_at", "-id"]
+        permissions = [
+            ("moderate_product", _("Can approve, reject, block and unblock listings")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["shop", "slug"], name="catalog_product_slug_per_shop"),
             models.UniqueConstraint(
