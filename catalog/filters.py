@@ -163,9 +163,18 @@ class ProductFilter(django_filters.FilterSet):
         """(attribute, bound form field) of each attribute filter, for the template."""
         return [(a, self.form[ATTRIBUTE_PREFIX + a.code]) for a in self.attribute_filters]
 
-    def canonical_params(self) -> tuple:
-        """The parameters that shape the result (for cache keys): known names only, sorted."""
-        names = set(self.filters) | {"page", "per_page"}
-        return tuple(
-            sorted((key, tuple(self.data.getlist(key))) for key in self.data if key in names)
-        )
+
+PARAMETERS = {*ProductFilter.base_filters, "page", "per_page"}
+
+
+def cache_params(data, **overrides) -> tuple:
+    """The query parameters that can shape a product list, sorted (for cache keys), read without
+    building the FilterSet; unknown parameters (tracking tags, typos) do not split the cache."""
+    getlist = getattr(data, "getlist", lambda key: [data[key]])
+    values = {
+        key: tuple(getlist(key))
+        for key in data
+        if key in PARAMETERS or key.startswith(ATTRIBUTE_PREFIX)
+    }
+    values.update({key: (value,) for key, value in overrides.items()})
+    return tuple(sorted(values.items()))

@@ -1,22 +1,31 @@
 """Cached storefront fragments, invalidated by every catalog change.
 
 The key of everything cached here starts with the **storefront version**: the current value of
-the PostgreSQL sequence `catalog_storefront_version`, which triggers (migration
-`catalog.0004_storefront`) advance whenever a row of products, SKUs, images, categories or
-attribute definitions changes — through the services, the admin, a raw `UPDATE` or a bulk job
-alike, so nothing has to remember to invalidate. A request reads the version once (one cheap
-query, memoised on the request); a change makes every older key unreachable and Redis evicts
-it (TTL). Keys also carry the active language and a digest of the parameters that shape the
-fragment.
+the PostgreSQL sequence `catalog_storefront_version`, which triggers (migrations
+`catalog.0004_storefront` and `0005`) advance whenever a row of products, SKUs, images,
+categories or attribute definitions changes — through the services, the admin, a raw `UPDATE`
+or a bulk job alike — or a shop changes what buyers see of it. Nothing has to remember to
+invalidate: a change makes every older key unreachable. A request reads the version once (one
+cheap query, memoised on the request); keys also carry the active language and a digest of the
+parameters that shape the fragment.
+
+Two levels: a small per-process LRU in front of Redis, so a hot page costs no Redis round trip
+and no unpickling. It is safe across processes because the version comes from the database on
+every request. The keys also carry an *epoch* kept in Redis (one tiny GET per request): when
+Redis is emptied (a flush, a restart, the tests' cache reset) the epoch changes and the
+per-process copies are dropped with it.
 
 Fragments are rendered HTML (or small plain data), never model instances with live querysets.
-If Redis is down, pages are built from the database every time instead of failing.
+If Redis is down, pages are built from the database (and kept per process) instead of failing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -27,8 +36,52 @@ from django.utils import translation
 log = logging.getLogger(__name__)
 
 FRAGMENT_TIMEOUT = 10 * 60  # a safety net: a version change makes entries stale long before
+LOCAL_ENTRIES = 512  # per process; pages are a few tens of kB
 VERSION_SQL = "SELECT last_value FROM catalog_storefront_version"
+EPOCH_KEY = "sf:epoch"
 _MISSING = object()
+_local: OrderedDict[str, Any] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str):
+    with _local_lock:
+        value = _local.get(key, _MISSING)
+        if value is not _MISSING:
+            _local.move_to_end(key)
+        return value
+
+
+def _local_set(key: str, value) -> None:
+    with _local_lock:
+        _local[key] = value
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def clear_local() -> None:
+    with _local_lock:
+        _local.clear()
+
+
+def _epoch(request=None) -> str:
+    """The Redis cache's current epoch (memoised on the request)."""
+    if request is not None:
+        memo = getattr(request, "_storefront_epoch", None)
+        if memo is not None:
+            return memo
+    try:
+        epoch = cache.get(EPOCH_KEY)
+        if epoch is None:
+            cache.add(EPOCH_KEY, uuid.uuid4().hex[:12], None)
+            epoch = cache.get(EPOCH_KEY) or "none"
+    except Exception:  # noqa: BLE001 - a cache outage must not take the storefront down
+        log.warning("storefront cache unavailable (epoch)", exc_info=True)
+        epoch = "none"
+    if request is not None:
+        request._storefront_epoch = epoch
+    return epoch
 
 
 def storefront_version(request=None) -> int:
@@ -51,6 +104,16 @@ def fragment_key(version: int, name: str, parts: Any = (), *, per_language: bool
     return f"sf:{version}:{language}:{name}:{digest}"
 
 
+def memoised(request, name: str, compute: Callable[[], Any]):
+    """`compute()` once per request (e.g. the category tree, read by the page and the menu)."""
+    if request is None:
+        return compute()
+    memo = request.__dict__.setdefault("_storefront_memo", {})
+    if name not in memo:
+        memo[name] = compute()
+    return memo[name]
+
+
 def cached(
     request,
     name: str,
@@ -64,17 +127,21 @@ def cached(
 
     `build` must not return None (it is how a miss is told apart).
     """
-    key = fragment_key(storefront_version(request), name, parts, per_language=per_language)
+    version = storefront_version(request)
+    key = f"{fragment_key(version, name, parts, per_language=per_language)}:{_epoch(request)}"
+    value = _local_get(key)
+    if value is not _MISSING:
+        return value
     try:
         value = cache.get(key, _MISSING)
     except Exception:  # noqa: BLE001 - a cache outage must not take the storefront down
         log.warning("storefront cache unavailable (get %s)", key, exc_info=True)
-        return build()
-    if value is not _MISSING:
-        return value
-    value = build()
-    try:
-        cache.set(key, value, timeout)
-    except Exception:  # noqa: BLE001
-        log.warning("storefront cache unavailable (set %s)", key, exc_info=True)
+        value = _MISSING
+    if value is _MISSING:
+        value = build()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:  # noqa: BLE001
+            log.warning("storefront cache unavailable (set %s)", key, exc_info=True)
+    _local_set(key, value)
     return value

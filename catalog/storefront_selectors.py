@@ -29,7 +29,7 @@ from django.utils import translation
 
 from catalog import search, specs
 from catalog.models import AttributeDefinition, AttributeType, Category, Product, ProductImage, Sku
-from catalog.storefront_cache import cached
+from catalog.storefront_cache import cached, memoised
 
 PAGE_SIZES = (24, 48, 96)
 DEFAULT_PAGE_SIZE = 24
@@ -148,7 +148,9 @@ def _build_tree() -> CategoryTree:
 
 def category_tree(request=None) -> CategoryTree:
     """Every open category (under open parents), in menu order. No query when cached."""
-    return cached(request, "tree", (), _build_tree, per_language=False)
+    return memoised(
+        request, "tree", lambda: cached(request, "tree", (), _build_tree, per_language=False)
+    )
 
 
 def menu_categories(request=None) -> list[CategoryNode]:

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from catalog import search_log, seo
 from catalog import storefront_selectors as sf
-from catalog.filters import ProductFilter
+from catalog.filters import MAX_QUERY_LENGTH, ProductFilter, cache_params
 from catalog.storefront_cache import cached
 from catalog.templatetags.catalog_storefront import price
 from catalog.text import sanitize_description
@@ -55,7 +55,7 @@ def _meta(**context) -> str:
     return render_to_string("catalog/_seo_meta.html", context)
 
 
-def _listing_params(request, filterset: ProductFilter) -> dict:
+def _listing_params(request) -> dict:
     return {
         "page": sf.page_number_of(request.GET.get("page")),
         "page_size": sf.page_size_of(request.GET.get("per_page")),
@@ -147,20 +147,17 @@ def _build_category_list(request) -> dict:
 
 
 def category_detail(request, slug):
-    tree = sf.category_tree(request)
-    node = tree.get(slug)
+    node = sf.category_tree(request).get(slug)
     if node is None:
         raise Http404(_("No such category."))
-    filterset = ProductFilter(request.GET, request=request, category=node)
-    params = _listing_params(request, filterset)
-    key = (node.id, filterset.canonical_params())
-    page = cached(
-        request, "category", key, lambda: _build_category(request, node, filterset, params)
-    )
+    key = (node.id, cache_params(request.GET))
+    page = cached(request, "category", key, lambda: _build_category(request, node))
     return _respond(request, page)
 
 
-def _build_category(request, node, filterset: ProductFilter, params: dict) -> dict:
+def _build_category(request, node) -> dict:
+    filterset = ProductFilter(request.GET, request=request, category=node)
+    params = _listing_params(request)
     tree = filterset.tree
     try:
         listing = sf.paginate(filterset.qs, number=params["page"], page_size=params["page_size"])
@@ -216,22 +213,19 @@ def _build_category(request, node, filterset: ProductFilter, params: dict) -> di
 
 # --- Search --------------------------------------------------------------------------------------
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[
-        : ProductFilter.base_filters["q"].extra["max_length"]
-    ]
-    data = request.GET.copy()
-    data["q"] = query
-    filterset = ProductFilter(data, request=request)
-    params = _listing_params(request, filterset)
-    key = filterset.canonical_params()
-    page = cached(request, "search", key, lambda: _build_search(request, query, filterset, params))
-    if page.get("zero_results") and params["page"] == 1:
-        node = filterset.category_node
-        search_log.record_zero_result_search(query, category_id=node.id if node else None)
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    key = cache_params(request.GET, q=query)
+    page = cached(request, "search", key, lambda: _build_search(request, query))
+    if page.get("zero_results") and sf.page_number_of(request.GET.get("page")) == 1:
+        search_log.record_zero_result_search(query, category_id=page.get("category_id"))
     return _respond(request, page)
 
 
-def _build_search(request, query: str, filterset: ProductFilter, params: dict) -> dict:
+def _build_search(request, query: str) -> dict:
+    data = request.GET.copy()
+    data["q"] = query
+    filterset = ProductFilter(data, request=request)
+    params = _listing_params(request)
     context = {
         "query": query,
         "filterset": filterset,
@@ -270,7 +264,14 @@ def _build_search(request, query: str, filterset: ProductFilter, params: dict) -
         robots="noindex,follow",
     )
     body = render_to_string("catalog/search.html", context)
-    return _page(title=title, meta=meta, body=body, zero_results=zero_results)
+    node = filterset.category_node
+    return _page(
+        title=title,
+        meta=meta,
+        body=body,
+        zero_results=zero_results,
+        category_id=node.id if node else None,
+    )
 
 
 def _fuzzy_listing(request, query, filterset: ProductFilter, params: dict):
