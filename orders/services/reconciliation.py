@@ -151,6 +151,8 @@ def _order_rows(*, shop=None, since=None):
             output_field=MONEY_FIELD,
         ),
         ledger_sale=_ledger(Kind.SALE),
+        ledger_total=_sum(LedgerEntry.objects.filter(order_id=OuterRef("pk")), "order_id"),
+        has_rows=Exists(LedgerEntry.objects.filter(order_id=OuterRef("pk"))),
         ledger_refund=_ledger(Kind.REFUND),
         ledger_commission=_ledger(Kind.COMMISSION, refund__isnull=True),
     ).select_related("shop")
@@ -161,6 +163,7 @@ def _order_differences(orders) -> list[Difference]:
         ~Q(expected_sale=F("ledger_sale"))
         | ~Q(ledger_refund=-F("refunded"))
         | ~Q(ledger_commission=-F("frozen"))
+        | Q(paid_at__isnull=True, has_rows=True)
     )
     found = []
     for order in differing.iterator(chunk_size=500):
@@ -170,13 +173,13 @@ def _order_differences(orders) -> list[Difference]:
             "order_number": order.number,
             "currency": order.currency,
         }
-        if order.paid_at is None and order.allocated == 0:
+        if order.paid_at is None and order.has_rows:
             found.append(
                 Difference(
                     kind="orphan",
                     reference=order.number,
                     expected=ZERO,
-                    actual=order.ledger_sale,
+                    actual=order.ledger_total,
                     **common,
                 )
             )
