@@ -45,7 +45,7 @@ class ReviewForm(forms.Form):
         widget=forms.HiddenInput, max_digits=12, decimal_places=2, required=False
     )
     invoice_type = forms.ChoiceField(
-        label=_("Invoice"),
+        label=_("Do you need an invoice?"),
         choices=InvoiceType.choices,
         required=False,
         widget=forms.RadioSelect,
@@ -101,6 +101,10 @@ class ReviewForm(forms.Form):
             )
             names["note"] = name
             self.shop_fields.append((shop_id, names))
+
+    @property
+    def offers_insurance(self) -> bool:
+        return any("insure" in names for _shop_id, names in self.shop_fields)
 
     def bound(self, names):
         return {key: self[name] for key, name in names.items()}

@@ -43,7 +43,7 @@ from catalog import services as catalog_services
 from catalog.models import Sku
 from marketplace.accounts.models import Address
 from marketplace.core.models import StateEvent
-from marketplace.core.money import as_decimal, quantize
+from marketplace.core.money import as_decimal, format_amount, quantize
 from orders import events, selectors
 from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import Cart, CartLine, Checkout, InvoiceType, Order, OrderLine, Payment
@@ -292,7 +292,7 @@ def _place(*, buyer, token, address, province_code, choices, invoice, expected_t
         message = _(
             "Prices or shipping changed since you reviewed your order: the total is now "
             "%(total)s. Please review it again."
-        ) % {"total": priced.grand_total}
+        ) % {"total": format_amount(priced.grand_total, priced.currency)}
         raise OrdersConflict(" ".join([*left_out, message]), code=ErrorCode.PRICES_CHANGED)
 
     address_fields = {name: getattr(address, name) for name in Checkout.ADDRESS_FIELDS}
