@@ -18,3 +18,30 @@ urlpatterns = [
         name="order-packing-slip",
     ),
 ]
+
+# The finance section (the money side: balance, ledger, statements, Stripe Connect onboarding).
+from orders.views import finance as finance_views  # noqa: E402
+
+urlpatterns += [
+    path("finance/", finance_views.finance_overview, name="finance"),
+    path("finance/ledger/", finance_views.finance_ledger, name="finance-ledger"),
+    path("finance/statements/", finance_views.finance_statements, name="finance-statements"),
+    path(
+        "finance/statements/<int:statement_id>/",
+        finance_views.finance_statement,
+        name="finance-statement",
+    ),
+    path(
+        "finance/statements/<int:statement_id>/csv/",
+        finance_views.finance_statement_csv,
+        name="finance-statement-csv",
+    ),
+    path(
+        "finance/stripe/connect/",
+        finance_views.finance_stripe_connect,
+        name="finance-stripe-connect",
+    ),
+    path(
+        "finance/stripe/return/", finance_views.finance_stripe_return, name="finance-stripe-return"
+    ),
+]

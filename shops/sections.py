@@ -33,6 +33,7 @@ SECTIONS: list[Section] = [
     Section(roles.ORDERS, _("Orders"), "seller:orders"),
     Section(roles.PRODUCTS, _("Products"), "seller:product-list"),
     Section(roles.INVENTORY, _("Inventory"), "seller:inventory"),
+    Section(roles.FINANCE, _("Finance"), "seller:finance"),
 ]
 
 NO_SHOP_SECTIONS: list[Section] = [
