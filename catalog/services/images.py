@@ -156,9 +156,19 @@ def _delete_source(image: ProductImage) -> None:
 
 
 def delete_image_files(images) -> None:
+    """Delete the files of removed images, except those another image still shows (the demo
+    catalogue shares its generated pictures between products)."""
+    images = list(images)
+    names = {n for i in images for n in (i.thumbnail, i.list_size, i.detail_size) if n}
+    still_used = set()
+    if names:
+        for row in ProductImage.objects.filter(thumbnail__in=names).values_list(
+            "thumbnail", "list_size", "detail_size"
+        ):
+            still_used.update(row)
     for image in images:
         for name in (image.thumbnail, image.list_size, image.detail_size):
-            if name:
+            if name and name not in still_used:
                 default_storage.delete(name)
         _delete_source(image)
 
