@@ -27,7 +27,7 @@ from compliance.models import AuditLog
 from logistics.models import ShippingTemplate
 from marketplace.accounts.models import Address
 from marketplace.core.notifications import notify
-from orders.models import CartLine, Checkout, Order
+from orders.models import CartLine, Checkout, LedgerEntry, Order, Statement
 from shops import services
 from shops.models import ApplicationDocument, Invitation, Membership, Shop, ShopApplication
 from shops.roles import Role
@@ -51,6 +51,7 @@ A_MARKERS = [
     "Zz Secret Shipping Template",
     "Zz Secret Catalog Product",
     "ZZ-SECRET-SKU",
+    "Zz Secret Ledger Memo",
 ]
 
 
@@ -76,6 +77,8 @@ class ShopAObjects:
     stocktake: Stocktake
     job: BulkJob
     category: Category
+    ledger_entry: LedgerEntry  # orders' money side: a ledger row and a statement of shop A
+    statement: Statement
 
     def rows(self):
         return [
@@ -94,6 +97,8 @@ class ShopAObjects:
             self.image,
             self.stocktake,
             self.job,
+            self.ledger_entry,
+            self.statement,
         ]
 
 
@@ -134,6 +139,7 @@ def a_objects(shop, media_root, reference_data, django_capture_on_commit_callbac
     )
     job = bulk.start_export(shop=shop, actor=shop.owner, fmt="csv")
     bulk.run_job(job.pk)
+    ledger_entry, statement = finance_objects(shop)
     return ShopAObjects(
         shop=shop,
         membership=membership,
@@ -155,7 +161,34 @@ def a_objects(shop, media_root, reference_data, django_capture_on_commit_callbac
         stocktake=stocktake,
         job=job,
         category=category,
+        ledger_entry=ledger_entry,
+        statement=statement,
     )
+
+
+def finance_objects(shop):
+    """A ledger row of shop A (booked last month, its memo a marker) and last month's statement."""
+    from datetime import datetime, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from orders.services import settlement
+
+    start, end = settlement.statement_period(timezone.localdate().replace(day=1) - timedelta(1))
+    when = datetime.combine(start, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    entry = LedgerEntry.objects.create(
+        shop=shop,
+        kind=LedgerEntry.Kind.ADJUSTMENT,
+        amount=Decimal("7.77"),
+        currency="CNY",
+        source="tenancy:zz",
+        memo="Zz Secret Ledger Memo",
+        created_at=when,
+        available_at=when,
+    )
+    statement = settlement.generate_statement(shop=shop, currency="CNY", start=start, end=end)
+    return entry, statement
 
 
 # --- Registries ---------------------------------------------------------------------------------
@@ -176,6 +209,7 @@ SELLER_KWARGS = {
     "stocktake_id": lambda a: a.stocktake.pk,
     "job_id": lambda a: a.job.pk,
     "what": lambda a: "result",  # which file of a bulk job to download, not an object
+    "statement_id": lambda a: a.statement.pk,  # orders' finance: a settlement statement
 }
 
 # API path parameter → by the model of the view's queryset (for `id`/`pk`), or by name.
@@ -192,6 +226,8 @@ API_MODELS = {
     Sku: lambda a: a.sku.pk,
     ProductImage: lambda a: a.image.pk,
     StockMovement: lambda a: a.movement.pk,
+    LedgerEntry: lambda a: a.ledger_entry.pk,  # orders' finance (seller API, read-only)
+    Statement: lambda a: a.statement.pk,
 }
 # Routes that are public on purpose (answering for everyone), by model: checked read-only.
 PUBLIC_API_MODELS = {
