@@ -1,16 +1,34 @@
 """Django admin for platform staff: carriers (managed here), and a read-only view of shops'
 carrier choices and shipping templates for support (shops change those in the seller center,
-where the template rules are checked)."""
+where the template rules are checked); shipments with their tracking, delivery alerts, and the
+platform-wide delivery performance page (carrier scorecards, each shop's late-shipment rate),
+linked from the carriers list."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from logistics.models import Carrier, ShippingRule, ShippingTemplate, ShopCarrier
+from logistics import selectors, services
+from logistics.models import (
+    Carrier,
+    Shipment,
+    ShipmentLine,
+    ShippingRule,
+    ShippingTemplate,
+    ShopCarrier,
+    SlaAlert,
+    TrackingEvent,
+)
 from logistics.regions import region_name
+from shops.models import Shop
 
 
 @admin.register(Carrier)
@@ -38,9 +56,17 @@ class CarrierAdmin(admin.ModelAdmin):
         ),
     ]
     actions = ["activate", "deactivate"]
+    change_list_template = "logistics/admin/carrier_change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(shops=Count("shop_links"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: delivery_performance(request, self))
+        return [
+            path("performance/", view, name="logistics_carrier_performance"),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=gettext_lazy("shops"), ordering="shops")
     def shop_count(self, carrier):
@@ -134,3 +160,83 @@ class ShippingTemplateAdmin(ReadOnlyAdmin):
     search_fields = ["name", "shop__name", "shop__slug"]
     list_select_related = ["shop"]
     inlines = [ShippingRuleInline]
+
+
+# --- Shipments, tracking, alerts, performance ----------------------------------------------------
+class ShipmentLineInline(admin.TabularInline):
+    model = ShipmentLine
+    fields = ["sku_code", "title", "options", "quantity", "order_line_id"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TrackingEventInline(admin.TabularInline):
+    model = TrackingEvent
+    fields = ["occurred_at", "status", "region", "location", "description", "source", "received_at"]
+    readonly_fields = fields
+    ordering = ["-occurred_at", "-id"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(ReadOnlyAdmin):
+    """Parcels of every shop, for support: read-only (tracking comes from the carriers)."""
+
+    list_display = [
+        "tracking_number",
+        "carrier",
+        "shop",
+        "order_number",
+        "state",
+        "shipped_at",
+        "last_event_at",
+        "estimated_delivery",
+        "delivered_at",
+        "had_exception",
+    ]
+    list_filter = ["state", "carrier", "had_exception", "shipped_at"]
+    search_fields = ["tracking_number", "order_number", "shop__name", "shop__slug"]
+    list_select_related = ["shop", "carrier"]
+    date_hierarchy = "shipped_at"
+    inlines = [ShipmentLineInline, TrackingEventInline]
+    readonly_fields = [field.name for field in Shipment._meta.fields]
+
+
+@admin.register(SlaAlert)
+class SlaAlertAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "shop", "order_number", "shipment", "since"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["order_number", "shop__name", "shop__slug"]
+    list_select_related = ["shop", "shipment"]
+    date_hierarchy = "created_at"
+
+
+def delivery_performance(request, model_admin):
+    """Platform-wide: each carrier's scorecard and each shop's late-shipment rate (SQL)."""
+    days = request.GET.get("days", "30")
+    days = int(days) if days in ("30", "90", "365") else 30
+    since = timezone.now() - timedelta(days=days)
+    rates = sorted(
+        selectors.late_shipment_rates(since=since).values(),
+        key=lambda rate: (-(rate.rate or 0), -rate.orders),
+    )[:100]
+    shops = {shop.pk: shop for shop in Shop.objects.filter(pk__in=[rate.shop_id for rate in rates])}
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": gettext_lazy("Delivery performance"),
+        "opts": model_admin.model._meta,
+        "days": days,
+        "periods": (30, 90, 365),
+        "scores": selectors.carrier_scorecard(since=since),
+        "shop_rates": [(shops.get(rate.shop_id), rate) for rate in rates],
+        "hours": int(services.ship_within().total_seconds() // 3600),
+    }
+    return TemplateResponse(request, "logistics/admin/performance.html", context)

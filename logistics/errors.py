@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-from marketplace.core.errors import DomainError
+from marketplace.core.errors import ConflictError, DomainError
 
 
 class ErrorCode(StrEnum):
@@ -17,10 +17,24 @@ class ErrorCode(StrEnum):
     INVALID_TEMPLATE = "invalid_template"
     TEMPLATE_IN_USE = "template_in_use"
     INVALID_CARRIER = "invalid_carrier"
+    INVALID_TRACKING_NUMBER = "invalid_tracking_number"
+    DUPLICATE_TRACKING_NUMBER = "duplicate_tracking_number"
+    INVALID_QUANTITY = "invalid_quantity"
+    NOT_SHIPPABLE = "not_shippable"
+    NOT_FOUND = "not_found"
+    BAD_SIGNATURE = "bad_signature"
+    BAD_EVENT = "bad_event"
+    UNKNOWN_PARCEL = "unknown_parcel"
+    BAD_FILE = "bad_file"
+    ORDERS_UNAVAILABLE = "orders_unavailable"
 
 
 class LogisticsError(DomainError):
     """A logistics rule refused the action. Nothing was changed."""
+
+
+class LogisticsConflict(ConflictError, LogisticsError):
+    """The action does not fit the current state (HTTP 409)."""
 
 
 class NotDeliverable(LogisticsError):
@@ -36,4 +50,29 @@ class NotDeliverable(LogisticsError):
             or _("This shop does not deliver to %(province)s.") % {"province": self.province_name},
             code=ErrorCode.NOT_DELIVERABLE,
             field="province",
+        )
+
+
+class WebhookRejected(LogisticsError):
+    """A carrier webhook whose signature is missing or wrong (HTTP 401): nothing was read."""
+
+    status_code = 401
+
+
+class ParcelNotFound(LogisticsError):
+    """A carrier reported on a tracking number no shipment has (HTTP 404)."""
+
+    status_code = 404
+
+
+class RowErrors(LogisticsError):
+    """A bulk action refused: `rows` is [(row number, field, message)]. Nothing was written."""
+
+    def __init__(self, rows: list[tuple[int, str, str]], message=None):
+        self.rows = rows
+        super().__init__(
+            message
+            or _("Nothing was shipped: %(count)d row(s) need fixing.") % {"count": len(rows)},
+            code=ErrorCode.BAD_FILE,
+            field="file",
         )

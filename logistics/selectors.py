@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
-from logistics.models import Carrier, ShippingRule, ShippingTemplate, ShopCarrier
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import get_language
+
+from logistics.models import (
+    Carrier,
+    Shipment,
+    ShipmentLine,
+    ShippingRule,
+    ShippingTemplate,
+    ShopCarrier,
+    SlaAlert,
+    TrackingEvent,
+)
+from marketplace.core.money import quantize
 from shops.scoping import get_for_shop_or_404
 
 
@@ -40,4 +56,193 @@ def list_shop_carriers(shop) -> QuerySet[ShopCarrier]:
         ShopCarrier.objects.for_shop(shop)
         .select_related("carrier")
         .order_by("-is_default", "carrier__position", "carrier__code")
+    )
+
+
+# --- Shipments and tracking ---------------------------------------------------------------------
+def _timeline():
+    return Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id"))
+
+
+def list_shipments(shop, *, state: str = "", stalled_before=None, query: str = ""):
+    """The shop's parcels, newest first, with carrier and lines (two queries per page)."""
+    shipments = Shipment.objects.for_shop(shop).select_related("carrier")
+    if state == "open":
+        shipments = shipments.open()
+    elif state in Shipment.State.values:
+        shipments = shipments.filter(state=state)
+    if stalled_before is not None:
+        shipments = shipments.open().filter(last_event_at__lt=stalled_before)
+    query = (query or "").strip()
+    if query:
+        shipments = shipments.filter(
+            Q(order_number__startswith=query) | Q(tracking_number__startswith=query.upper())
+        )
+    return shipments.prefetch_related(
+        Prefetch("lines", queryset=ShipmentLine.objects.order_by("id"))
+    ).order_by("-shipped_at", "-id")
+
+
+def shipment_counts(shop, *, stalled_before) -> dict[str, int]:
+    """The shipments page's header counters (one query)."""
+    return Shipment.objects.for_shop(shop).aggregate(
+        open=Count("pk", filter=~Q(state=Shipment.State.DELIVERED)),
+        exceptions=Count("pk", filter=Q(state=Shipment.State.EXCEPTION)),
+        stalled=Count(
+            "pk", filter=~Q(state=Shipment.State.DELIVERED) & Q(last_event_at__lt=stalled_before)
+        ),
+    )
+
+
+def shipments_of_order(*, shop=None, buyer=None, order_id=None, order_number=None):
+    """The parcels of one order, with carrier, lines and tracking events (three queries).
+    Scoped to the shop (seller pages) or to the buyer (storefront); neither means none."""
+    if shop is not None:
+        shipments = Shipment.objects.for_shop(shop)
+    elif buyer is not None:
+        shipments = Shipment.objects.for_buyer(buyer)
+    else:
+        return Shipment.objects.none()
+    if order_id is not None:
+        shipments = shipments.filter(order_id=order_id)
+    else:
+        shipments = shipments.filter(order_number=str(order_number))
+    return (
+        shipments.select_related("carrier")
+        .prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.order_by("id")), _timeline()
+        )
+        .order_by("shipped_at", "id")
+    )
+
+
+def list_buyer_parcels(user):
+    """The buyer's parcels, newest first, with carrier and tracking events."""
+    return (
+        Shipment.objects.for_buyer(user)
+        .select_related("carrier", "shop")
+        .prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.order_by("id")), _timeline()
+        )
+        .order_by("-shipped_at", "-id")
+    )
+
+
+def get_buyer_parcel_or_404(user, pk) -> Shipment:
+    """One of the buyer's parcels; anyone else's, or none, is a 404."""
+    try:
+        return list_buyer_parcels(user).get(pk=int(pk))
+    except (Shipment.DoesNotExist, TypeError, ValueError) as error:
+        raise Http404 from error
+
+
+def get_shipment_for_shop_or_404(*, shop, pk) -> Shipment:
+    return get_for_shop_or_404(
+        Shipment.objects.select_related("carrier").prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.order_by("id")), _timeline()
+        ),
+        shop=shop,
+        pk=pk,
+    )
+
+
+def list_alerts(shop, *, limit: int = 20):
+    return (
+        SlaAlert.objects.for_shop(shop).select_related("shipment").order_by("-created_at")[:limit]
+    )
+
+
+# --- Scorecards (aggregated in SQL) ---------------------------------------------------------------
+@dataclass(frozen=True)
+class CarrierScore:
+    carrier_id: int
+    code: str
+    name_en: str
+    name_zh: str
+    shipments: int
+    delivered: int
+    on_time: int
+    exceptions: int
+    average_transit: timedelta | None
+    average_cost: Decimal | None
+    costed: int
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if (get_language() or "").lower().startswith("zh") else self.name_en
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _percent(self.on_time, self.delivered)
+
+    @property
+    def exception_rate(self) -> Decimal | None:
+        return _percent(self.exceptions, self.shipments)
+
+    @property
+    def average_transit_days(self) -> Decimal | None:
+        if self.average_transit is None:
+            return None
+        days = Decimal(self.average_transit.total_seconds()) / Decimal(86400)
+        return days.quantize(Decimal("0.1"))
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def carrier_scorecard(*, shop=None, since=None) -> list[CarrierScore]:
+    """Each carrier's record from real shipments (of `shop`, or platform-wide), shipped since
+    `since`: on-time rate (delivered by the estimated date), average transit time (shipped to
+    delivered), exception rate, average cost. One aggregate query."""
+    shipments = Shipment.objects.all() if shop is None else Shipment.objects.for_shop(shop)
+    if since is not None:
+        shipments = shipments.filter(shipped_at__gte=since)
+    delivered = Q(state=Shipment.State.DELIVERED)
+    rows = (
+        shipments.order_by()
+        .values("carrier_id", "carrier__code", "carrier__name_en", "carrier__name_zh")
+        .annotate(
+            total=Count("pk"),
+            delivered=Count("pk", filter=delivered),
+            on_time=Count(
+                "pk", filter=delivered & Q(delivered_at__date__lte=F("estimated_delivery"))
+            ),
+            exceptions=Count("pk", filter=Q(had_exception=True)),
+            transit=Avg(F("delivered_at") - F("shipped_at"), filter=delivered),
+            cost=Avg("cost"),
+            costed=Count("cost"),
+        )
+        .order_by("-total", "carrier__code")
+    )
+    return [
+        CarrierScore(
+            carrier_id=row["carrier_id"],
+            code=row["carrier__code"],
+            name_en=row["carrier__name_en"],
+            name_zh=row["carrier__name_zh"],
+            shipments=row["total"],
+            delivered=row["delivered"],
+            on_time=row["on_time"],
+            exceptions=row["exceptions"],
+            average_transit=row["transit"],
+            average_cost=quantize(row["cost"]) if row["cost"] is not None else None,
+            costed=row["costed"],
+        )
+        for row in rows
+    ]
+
+
+def late_shipment_rates(*, since, shop_id=None) -> dict:
+    """Per shop: orders paid since `since` and how many shipped late (the orders chapter's
+    aggregate, through `logistics.order_source`); {} without the orders chapter."""
+    from logistics import order_source
+    from logistics.services.shipments import ship_within
+
+    if not order_source.is_registered():
+        return {}
+    return order_source.get().late_shipment_rates(
+        since=since, ship_within=ship_within(), shop_id=shop_id
     )

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from logistics import services
-from logistics.models import Carrier, ShippingRule, ShippingTemplate, ShopCarrier
+from logistics.models import (
+    Carrier,
+    Shipment,
+    ShipmentLine,
+    ShippingRule,
+    ShippingTemplate,
+    ShopCarrier,
+    TrackingEvent,
+)
 from logistics.regions import ALL_CODES, region_name
 from marketplace.core.api import StrictModelSerializer, StrictSerializer
 
@@ -172,3 +180,143 @@ class ShippingTemplateSerializer(StrictModelSerializer):
         for rule in rules:
             rule.setdefault("free_shipping_applies", True)
         return fields, rules
+
+
+# --- Shipments and tracking -----------------------------------------------------------------------
+class TrackingEventSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    province = serializers.CharField(source="region", read_only=True)
+    place = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = TrackingEvent
+        fields = [
+            "status",
+            "status_label",
+            "occurred_at",
+            "province",
+            "location",
+            "place",
+            "description",
+            "source",
+        ]
+        read_only_fields = fields
+
+
+class ShipmentLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShipmentLine
+        fields = ["order_line_id", "sku_code", "title", "options", "quantity"]
+        read_only_fields = fields
+
+
+class ShipmentCarrierSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    simulated = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Carrier
+        fields = ["id", "code", "name", "simulated"]
+        read_only_fields = fields
+
+
+class ShipmentSerializer(serializers.ModelSerializer):
+    """A parcel: carrier, tracking number, contents, state and its tracking events (newest
+    first), the promised and estimated dates."""
+
+    carrier = ShipmentCarrierSerializer(read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    tracking_url = serializers.CharField(read_only=True)
+    lines = ShipmentLineSerializer(many=True, read_only=True)
+    events = TrackingEventSerializer(many=True, read_only=True)
+    shipped_late = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "id",
+            "order_number",
+            "carrier",
+            "tracking_number",
+            "tracking_url",
+            "state",
+            "state_label",
+            "destination",
+            "ship_by",
+            "shipped_at",
+            "shipped_late",
+            "picked_up_at",
+            "delivered_at",
+            "estimated_delivery",
+            "last_event_at",
+            "cost",
+            "currency",
+            "lines",
+            "events",
+        ]
+        read_only_fields = fields
+
+
+class BuyerParcelSerializer(ShipmentSerializer):
+    """The buyer's view of a parcel (no carrier cost)."""
+
+    shop = serializers.CharField(source="shop.name", read_only=True)
+
+    class Meta(ShipmentSerializer.Meta):
+        fields = [
+            name for name in ShipmentSerializer.Meta.fields if name not in ("cost", "ship_by")
+        ] + ["shop"]
+        read_only_fields = fields
+
+
+class ShipLineSerializer(StrictSerializer):
+    line_id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=100000)
+
+
+class ShipSerializer(StrictSerializer):
+    """Ship a parcel of one of your orders. Without `lines`, everything left to ship goes."""
+
+    order_number = serializers.CharField(max_length=20)
+    carrier = serializers.IntegerField(help_text=_("The id of one of your carriers."))
+    tracking_number = serializers.CharField(max_length=60)
+    lines = ShipLineSerializer(many=True, required=False)
+    cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
+    )
+
+    def parcel(self):
+        return parcel_from(self.validated_data)
+
+
+def parcel_from(data):
+    """A `logistics.order_source.Parcel` from validated `ShipSerializer` data."""
+    from logistics.order_source import Parcel
+
+    quantities = None
+    if data.get("lines"):
+        quantities = {}
+        for line in data["lines"]:
+            quantities[line["line_id"]] = quantities.get(line["line_id"], 0) + line["quantity"]
+    return Parcel(
+        order_number=data["order_number"],
+        carrier_id=data["carrier"],
+        tracking_number=data["tracking_number"],
+        quantities=quantities,
+        cost=data.get("cost"),
+    )
+
+
+class BulkShipSerializer(StrictSerializer):
+    parcels = ShipSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class BulkShipResultSerializer(StrictSerializer):
+    shipments = ShipmentSerializer(many=True)
+
+
+class WebhookResultSerializer(StrictSerializer):
+    tracking_number = serializers.CharField()
+    state = serializers.CharField()
+    recorded = serializers.IntegerField()
+    duplicates = serializers.IntegerField()

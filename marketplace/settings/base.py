@@ -345,3 +345,18 @@ if STRIPE_PUBLISHABLE_KEY:  # Stripe.js (Payment Element) and Connect onboarding
 ORDERS_COMMISSION_MINIMUM = env("ORDERS_COMMISSION_MINIMUM", default="1.00")
 # Settlement statements: one per shop and currency for each "month" or "week".
 ORDERS_STATEMENT_PERIOD = env("ORDERS_STATEMENT_PERIOD", default="month")
+
+# --- Logistics: fulfilment, tracking, delivery SLAs (appended by the logistics chapter) ---------
+# A paid order ships within this many hours, or its shop is alerted and its buyer told.
+LOGISTICS_SHIP_WITHIN_HOURS = env.int("LOGISTICS_SHIP_WITHIN_HOURS", default=48)
+# A parcel without a tracking update for this many hours raises the same alert.
+LOGISTICS_TRACKING_STALL_HOURS = env.int("LOGISTICS_TRACKING_STALL_HOURS", default=72)
+# The estimated delivery date shown to buyers: shipping day + these days (remote provinces more).
+LOGISTICS_TRANSIT_DAYS = env.int("LOGISTICS_TRANSIT_DAYS", default=3)
+LOGISTICS_REMOTE_TRANSIT_DAYS = env.int("LOGISTICS_REMOTE_TRANSIT_DAYS", default=6)
+# The simulated carrier (demo, tests) moves each parcel one step this often.
+LOGISTICS_SIMULATION_STEP_MINUTES = env.int("LOGISTICS_SIMULATION_STEP_MINUTES", default=10)
+# Receipt is confirmed automatically this many days after shipping when neither the carrier nor
+# the buyer has (orders.tasks.confirm_overdue_receipts). Carriers' webhook secrets are read from
+# LOGISTICS_WEBHOOK_SECRET_<ADAPTER> (e.g. LOGISTICS_WEBHOOK_SECRET_SF_EXPRESS) by logistics.
+ORDERS_AUTO_CONFIRM_DAYS = env.int("ORDERS_AUTO_CONFIRM_DAYS", default=10)
