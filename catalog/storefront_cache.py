@@ -9,14 +9,17 @@ invalidate: a change makes every older key unreachable. A request reads the vers
 cheap query, memoised on the request); keys also carry the active language and a digest of the
 parameters that shape the fragment.
 
-Two levels: a small per-process LRU in front of Redis, so a hot page costs no Redis round trip
-and no unpickling. It is safe across processes because the version comes from the database on
-every request. The keys also carry an *epoch* kept in Redis (one tiny GET per request): when
-Redis is emptied (a flush, a restart, the tests' cache reset) the epoch changes and the
-per-process copies are dropped with it.
+The same query returns `txid_current_if_assigned()`: NULL for an ordinary read, but the
+transaction's id when the reading transaction has itself written something (not committed yet).
+Such a transaction sees data nobody else does, so its fragments get keys of their own and are
+never served to anyone else. (This is also what keeps tests, which roll their writes back,
+from seeing each other's pages.)
 
-Fragments are rendered HTML (or small plain data), never model instances with live querysets.
-If Redis is down, pages are built from the database (and kept per process) instead of failing.
+Two levels: a small per-process LRU in front of Redis, so a hot page costs no Redis round trip
+and no unpickling; safe across processes because the version comes from the database on every
+request. Fragments are rendered HTML (or small plain data), never model instances with live
+querysets. If Redis is down, pages are built from the database (and kept per process) instead of
+failing.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -37,8 +39,7 @@ log = logging.getLogger(__name__)
 
 FRAGMENT_TIMEOUT = 10 * 60  # a safety net: a version change makes entries stale long before
 LOCAL_ENTRIES = 512  # per process; pages are a few tens of kB
-VERSION_SQL = "SELECT last_value FROM catalog_storefront_version"
-EPOCH_KEY = "sf:epoch"
+VERSION_SQL = "SELECT last_value, txid_current_if_assigned() FROM catalog_storefront_version"
 _MISSING = object()
 _local: OrderedDict[str, Any] = OrderedDict()
 _local_lock = threading.Lock()
@@ -65,40 +66,29 @@ def clear_local() -> None:
         _local.clear()
 
 
-def _epoch(request=None) -> str:
-    """The Redis cache's current epoch (memoised on the request)."""
-    if request is not None:
-        memo = getattr(request, "_storefront_epoch", None)
-        if memo is not None:
-            return memo
-    try:
-        epoch = cache.get(EPOCH_KEY)
-        if epoch is None:
-            cache.add(EPOCH_KEY, uuid.uuid4().hex[:12], None)
-            epoch = cache.get(EPOCH_KEY) or "none"
-    except Exception:  # noqa: BLE001 - a cache outage must not take the storefront down
-        log.warning("storefront cache unavailable (epoch)", exc_info=True)
-        epoch = "none"
-    if request is not None:
-        request._storefront_epoch = epoch
-    return epoch
-
-
-def storefront_version(request=None) -> int:
-    """The catalog's current change counter (memoised on `request` when given)."""
+def _read_version(request=None) -> tuple[int, str]:
+    """(the change counter, the generation that cache keys carry), memoised on the request."""
     if request is not None:
         memo = getattr(request, "_storefront_version", None)
         if memo is not None:
             return memo
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL)
-        version = int(cursor.fetchone()[0])
+        counter, writer = cursor.fetchone()
+    memo = (int(counter), f"{counter}" if writer is None else f"{counter}t{writer}")
     if request is not None:
-        request._storefront_version = version
-    return version
+        request._storefront_version = memo
+    return memo
 
 
-def fragment_key(version: int, name: str, parts: Any = (), *, per_language: bool = True) -> str:
+def storefront_version(request=None) -> int:
+    """The catalog's current change counter."""
+    return _read_version(request)[0]
+
+
+def fragment_key(
+    version: int | str, name: str, parts: Any = (), *, per_language: bool = True
+) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
     language = (translation.get_language() or "-") if per_language else "*"
     return f"sf:{version}:{language}:{name}:{digest}"
@@ -127,8 +117,7 @@ def cached(
 
     `build` must not return None (it is how a miss is told apart).
     """
-    version = storefront_version(request)
-    key = f"{fragment_key(version, name, parts, per_language=per_language)}:{_epoch(request)}"
+    key = fragment_key(_read_version(request)[1], name, parts, per_language=per_language)
     value = _local_get(key)
     if value is not _MISSING:
         return value

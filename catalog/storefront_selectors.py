@@ -86,6 +86,7 @@ class CategoryNode:
     path: str
     depth: int
     is_leaf: bool
+    url: str = ""
     children: list[CategoryNode] = field(default_factory=list, repr=False)
 
     @property
@@ -97,7 +98,7 @@ class CategoryNode:
     label = name
 
     def get_absolute_url(self) -> str:
-        return reverse("category-detail", args=[self.slug])
+        return self.url or reverse("category-detail", args=[self.slug])
 
     @property
     def ancestor_ids(self) -> list[int]:
@@ -140,6 +141,7 @@ def _build_tree() -> CategoryTree:
             path=row["path"],
             depth=row["depth"],
             is_leaf=row["is_leaf"],
+            url=reverse("category-detail", args=[row["slug"]]),
         )
         by_id[node.id] = node
         (parent.children if parent else roots).append(node)

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog import storefront_selectors as sf
+from catalog.storefront_cache import clear_local
 from tests.catalog.storefront.conftest import clone_live_products
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,7 @@ def measure(client, product, *, page_size=None):
         if page_size and name.startswith("api-") and "?" in url:
             url += f"&page_size={page_size}"
         cache.clear()
+        clear_local()
         cold = queries(client, url)
         warm = queries(client, url)
         counts[name] = (cold, warm)
