@@ -88,4 +88,8 @@ def job_download(request, job_id: int, what: str):
     if not stored:
         raise Http404
     name = stored.name.rsplit("/", 1)[-1].split("-", 1)[-1]
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=name)

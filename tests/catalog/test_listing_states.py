@@ -112,3 +112,16 @@ def test_a_restricted_shop_may_relist_but_not_list_new_products(shop, green_tea)
     with pytest.raises(CatalogError) as error:
         listing.publish_product(fresh, shop=shop, actor=shop.owner)
     assert "cannot list new products" in str(error.value.message)
+
+
+def test_products_follow_their_shops_name_and_visibility(shop, product):
+    from shops.services import change_shop_state
+
+    shop.name = "Shop A Renamed"
+    shop.save(update_fields=["name"])
+    change_shop_state(shop=shop, to=shop.State.SUSPENDED, actor=shop.owner, reason="Complaints")
+    product.refresh_from_db()
+    assert (product.shop_name, product.shop_visible) == ("Shop A Renamed", False)
+    change_shop_state(shop=shop, to=shop.State.ACTIVE, actor=shop.owner, reason="Resolved")
+    product.refresh_from_db()
+    assert product.shop_visible is True
