@@ -69,3 +69,8 @@ shell: setup
 
 clean:
 	rm -rf var staticfiles
+
+# Storefront performance on a 100,000-product catalogue (tests/bench/run.py; DESIGN §9).
+.PHONY: bench
+bench: setup
+	$(EMBEDDED) exec -- $(PY) -m tests.bench.run
