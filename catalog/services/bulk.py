@@ -344,6 +344,15 @@ class _Importer:
         self.header = header
         self.categories = {c.slug: c for c in Category.objects.all()}
         self.categories_by_id = {str(c.pk): c for c in self.categories.values()}
+        # A leaf may also be named in either language, when that name is unique among leaves.
+        names: dict[str, list[Category]] = {}
+        for category in self.categories.values():
+            if category.is_leaf:
+                for name in {category.name.casefold(), category.name_zh.casefold()}:
+                    names.setdefault(name, []).append(category)
+        self.categories_by_name = {
+            name: found[0] for name, found in names.items() if len(found) == 1
+        }
         self.reason = _("Import #%(id)s") % {"id": job.pk}
 
     def value(self, row: dict, name: str) -> str:
@@ -351,11 +360,16 @@ class _Importer:
 
     def category(self, row) -> Category:
         raw = self.value(row, "category")
-        category = self.categories.get(raw) or self.categories_by_id.get(raw)
+        category = (
+            self.categories.get(raw)
+            or self.categories_by_id.get(raw)
+            or self.categories_by_name.get(raw.casefold())
+        )
         if category is None:
             raise RowError(
                 "category",
-                _("Unknown category “%(value)s”: use the category's slug.") % {"value": raw},
+                _("Unknown category “%(value)s”: use the category's slug or its exact name.")
+                % {"value": raw},
             )
         return category
 
