@@ -64,9 +64,22 @@ class ReviewForm(forms.Form):
         help_text=_("Companies only: the unified social credit code."),
     )
 
-    def __init__(self, *args, groups=(), **kwargs):
+    def __init__(self, *args, groups=(), shop_ids=(), **kwargs):
+        """Per-shop fields from the priced cart's `groups` (to render), or, to parse a submit
+        without pricing the cart twice, plain fields for `shop_ids` (the service checks the
+        carrier against the shop's quote itself)."""
         super().__init__(*args, **kwargs)
         self.shop_fields = []
+        for shop_id in shop_ids:
+            names = {
+                "carrier": f"shop-{shop_id}-carrier",
+                "insure": f"shop-{shop_id}-insure",
+                "note": f"shop-{shop_id}-note",
+            }
+            self.fields[names["carrier"]] = forms.CharField(max_length=40, required=False)
+            self.fields[names["insure"]] = forms.BooleanField(required=False)
+            self.fields[names["note"]] = forms.CharField(max_length=300, required=False)
+            self.shop_fields.append((shop_id, names))
         for group in groups:
             if group.priced is None:
                 continue

@@ -128,6 +128,13 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
     )
 
 
+def cart_shop_ids(cart: Cart | None) -> list[int]:
+    """The shops of the cart's lines (one query)."""
+    if cart is None:
+        return []
+    return sorted(set(CartLine.objects.filter(cart=cart).values_list("sku__shop_id", flat=True)))
+
+
 def pricing_line(line: CartLine) -> PricingLine:
     """A cart line as the price engine sees it (current price from the catalogue)."""
     sku = line.sku

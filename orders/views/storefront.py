@@ -214,10 +214,29 @@ def checkout_review(request):
         return redirect("checkout")
     cart = cart_for_request(request)
     posted = request.method == "POST"
+    refusal = None
     if posted and not request.POST.get("recalculate"):
         replay = _replayed_submit(request)
         if replay is not None:
             return replay
+        # The submit is parsed without pricing the cart here: place_order prices it (once)
+        # under its locks. Only a refusal renders the review page again, priced afresh.
+        quick = forms.ReviewForm(request.POST, shop_ids=selectors.cart_shop_ids(cart))
+        if quick.is_valid():
+            try:
+                placement = services.place_order(
+                    buyer=user,
+                    token=quick.cleaned_data["token"],
+                    address_id=address.pk,
+                    choices=quick.choices(),
+                    invoice=quick.invoice(),
+                    expected_total=quick.cleaned_data.get("expected_total"),
+                )
+            except DomainError as error:
+                refusal = error
+            else:
+                request.session.pop(CHECKOUT_TOKEN, None)
+                return _to_payment(placement.checkout, placement.payment)
 
     def summarise(insured=()):
         quoter = quoter_for(province=address.province, insure_shops=insured)
@@ -251,28 +270,15 @@ def checkout_review(request):
     elif request.POST.get("recalculate"):
         data = fresh_data()
         form = forms.ReviewForm(groups=summary.groups, initial=data.dict())
-    else:
+    else:  # a submit that was refused: the page again, with the current prices
         form = forms.ReviewForm(request.POST, groups=summary.groups)
-        if form.is_valid():
-            try:
-                placement = services.place_order(
-                    buyer=user,
-                    token=form.cleaned_data["token"],
-                    address_id=address.pk,
-                    choices=form.choices(),
-                    invoice=form.invoice(),
-                    expected_total=form.cleaned_data.get("expected_total"),
-                )
-            except DomainError as error:
-                form = forms.ReviewForm(fresh_data(), groups=summary.groups)
-                form.is_valid()
-                if error.field in form.fields:
-                    form.add_error(error.field, error.message)
-                else:
-                    messages.error(request, error.message)
+        if form.is_valid() and refusal is not None:
+            form = forms.ReviewForm(fresh_data(), groups=summary.groups)
+            form.is_valid()
+            if refusal.field in form.fields:
+                form.add_error(refusal.field, refusal.message)
             else:
-                request.session.pop(CHECKOUT_TOKEN, None)
-                return _to_payment(placement.checkout, placement.payment)
+                messages.error(request, refusal.message)
     fields = {shop_id: form.bound(names) for shop_id, names in form.shop_fields}
     for group in summary.groups:
         group.choice_fields = fields.get(group.shop.pk, {})
