@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from logistics import forms, order_source, printing, selectors, services
 from logistics.errors import RowErrors
+from logistics.order_source import Parcel
 from logistics.services.alerts import stall_after
 from logistics.services.fulfilment import EXAMPLE_CSV
 from marketplace.core.errors import DomainError
@@ -78,7 +79,18 @@ def ship_order(request, number):
     form = forms.ShipForm(request.POST or None, order=order, carriers=carriers)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if not order.shippable:  # the service says why (unpaid, cancelled, all shipped): 409
+            try:
+                source.ship(
+                    shop=request.shop,
+                    actor=request.user,
+                    parcel=Parcel(order_number=order.number, carrier_id=0, tracking_number=""),
+                    request=request,
+                )
+            except DomainError as error:
+                form.apply_domain_error(error)
+                status = error.status_code
+        elif form.is_valid():
             try:
                 shipment = source.ship(
                     shop=request.shop, actor=request.user, parcel=form.parcel(), request=request

@@ -212,7 +212,7 @@ def carrier_scorecard(*, shop=None, since=None) -> list[CarrierScore]:
             ),
             exceptions=Count("pk", filter=Q(had_exception=True)),
             transit=Avg(F("delivered_at") - F("shipped_at"), filter=delivered),
-            cost=Avg("cost"),
+            mean_cost=Avg("cost"),
             costed=Count("cost"),
         )
         .order_by("-total", "carrier__code")
@@ -228,7 +228,7 @@ def carrier_scorecard(*, shop=None, since=None) -> list[CarrierScore]:
             on_time=row["on_time"],
             exceptions=row["exceptions"],
             average_transit=row["transit"],
-            average_cost=quantize(row["cost"]) if row["cost"] is not None else None,
+            average_cost=quantize(row["mean_cost"]) if row["mean_cost"] is not None else None,
             costed=row["costed"],
         )
         for row in rows

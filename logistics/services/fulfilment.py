@@ -35,6 +35,7 @@ from logistics.errors import ErrorCode, LogisticsError, RowErrors
 from logistics.models import Shipment, ShopCarrier
 from logistics.order_source import OrderInfo, Parcel
 from logistics.services.shipments import check_tracking_number
+from marketplace.core.errors import DomainError
 
 MAX_ROWS = 1000
 COLUMNS = {
@@ -97,7 +98,10 @@ class BulkShipResult:
 
 def read_csv(data: bytes) -> list[CsvRow]:
     """The file's rows (blank ones skipped); a missing column or an empty file raises."""
-    text = decode_csv(data)  # the catalog's: UTF-8 (BOM or not), UTF-16, GBK/GB18030
+    try:
+        text = decode_csv(data)  # the catalog's: UTF-8 (BOM or not), UTF-16, GBK/GB18030
+    except DomainError as error:
+        raise LogisticsError(error.message, code=ErrorCode.BAD_FILE, field="file") from error
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -173,6 +177,7 @@ class _Parcel:
     tracking_number: str
     rows: list[int] = field(default_factory=list)
     quantities: dict[int, int] | None = None  # None: everything left
+    invalid: bool = False  # a row of it is wrong: its totals are not checked
 
 
 def _plan(shop, rows: list[CsvRow]) -> tuple[list[_Parcel], list[tuple[int, str, str]]]:
@@ -247,9 +252,11 @@ def _plan(shop, rows: list[CsvRow]) -> tuple[list[_Parcel], list[tuple[int, str,
         parcel.rows.append(row.number)
         problem = _add_goods(parcel, row)
         if problem:
+            parcel.invalid = True
             errors.append((row.number, *problem))
-    errors.extend(_check_totals(list(parcels.values())))
-    errors.extend(_check_taken(list(parcels.values()), shop))
+    valid = [parcel for parcel in parcels.values() if not parcel.invalid]
+    errors.extend(_check_totals(valid))
+    errors.extend(_check_taken(valid, shop))
     return list(parcels.values()), sorted(errors)
 
 
