@@ -194,3 +194,11 @@ class SellerOrderFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     exceptions = forms.BooleanField(label=_("Exceptions only"), required=False)
     q = forms.CharField(label=_("Order number or recipient"), max_length=60, required=False)
+
+
+class FlagProblemForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Problem"),
+        choices=[(value, label) for value, label in Order.Problem.choices if value],
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/<str:number>/accept/", views.order_accept, name="order-accept"),
     path("orders/<str:number>/cancel/", views.order_cancel, name="order-cancel"),
     path("orders/<str:number>/resolve/", views.order_resolve, name="order-resolve"),
+    path("orders/<str:number>/flag/", views.order_flag, name="order-flag"),
     path(
         "orders/<str:number>/packing-slip/",
         views.order_packing_slip,

@@ -308,6 +308,11 @@ class Order(ShopOwnedModel, AddressSnapshot):
         return self.state in self.SELLER_CANCELLABLE
 
     @property
+    def is_open(self) -> bool:
+        """Not yet fully shipped, nor cancelled: a problem can still be flagged on it."""
+        return self.state in self.OPEN_STATES
+
+    @property
     def awaiting_payment(self) -> bool:
         return self.state == self.State.PENDING_PAYMENT
 

@@ -57,6 +57,7 @@ def order_detail(request, number):
             "lines": selectors.order_lines(order),
             "timeline": selectors.order_timeline(order),
             "cancel_form": forms.SellerCancelForm(),
+            "flag_form": forms.FlagProblemForm(prefix="flag"),
         },
     )
 
@@ -109,6 +110,28 @@ def order_resolve(request, number):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Exception resolved."))
+    return redirect("seller:order-detail", number=order.number)
+
+
+@require_POST
+@seller_view(section=ORDERS)
+def order_flag(request, number):
+    """Raise an exception on the order (stock short, address problem …): it shows in the desk's
+    "exceptions" filter with a deadline until someone resolves it."""
+    order = selectors.get_order_for_shop_or_404(request.shop, number)
+    form = forms.FlagProblemForm(request.POST, prefix="flag")
+    if not form.is_valid():
+        messages.error(request, _("Choose the kind of problem."))
+    elif not order.is_open:
+        messages.error(request, _("Only open orders can be flagged."))
+    else:
+        services.flag_problem(
+            order,
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+        messages.success(request, _("The problem is flagged on the order."))
     return redirect("seller:order-detail", number=order.number)
 
 

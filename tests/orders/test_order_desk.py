@@ -201,3 +201,22 @@ def test_another_shops_order_is_404_and_unchanged(other_seller_client, shop):
         )
         assert response.status_code == 404
     assert Order.objects.get(pk=order.pk).state == "paid"
+
+
+def test_flagging_a_problem_shows_in_the_exceptions_filter(seller_client, shop):
+    order = paid_order(shop)
+
+    seller_client.post(
+        reverse("seller:order-flag", args=[order.number]),
+        {"flag-kind": "stock_short", "flag-note": "Only one left on the shelf"},
+    )
+
+    order.refresh_from_db()
+    assert (order.exception, order.exception_note) == ("stock_short", "Only one left on the shelf")
+    assert order.exception_due_at is not None
+    page = seller_client.get(reverse("seller:orders"), {"exceptions": "on"})
+    assert [o.number for o in page.context["page"]] == [order.number]
+    refused = seller_client.post(
+        reverse("seller:order-flag", args=[order.number]), {"flag-kind": "bogus"}, follow=True
+    )
+    assert "Choose the kind of problem" in refused.content.decode()
