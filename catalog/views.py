@@ -89,6 +89,13 @@ def _listing_params(request) -> dict:
     }
 
 
+def _filters_active(request) -> bool:
+    """Does the query narrow the list beyond a category and the words searched?"""
+    return any(request.GET.get(name) for name in NARROWING) or any(
+        key.startswith("attr_") for key in request.GET
+    )
+
+
 def _query_string(request, **changes) -> str:
     """The current query string with `changes` applied (None removes a parameter)."""
     query = request.GET.copy()
@@ -203,6 +210,7 @@ def _build_category(request, node) -> dict:
         "shops": sf.top_shops(sf.in_category(sf.live_products(), node)),
         "sort_choices": [c for c in filterset.form.fields["sort"].choices if c[0] != "relevance"],
         "sort_value": filterset.sort_value,
+        "filters_active": _filters_active(request),
         "clear_url": path,
     }
     title = (
@@ -257,7 +265,7 @@ def _build_search(request, query: str) -> dict:
         "query": query,
         "filterset": filterset,
         "sort_choices": filterset.form.fields["sort"].choices,
-        "sort_value": filterset.sort_value,
+        "filters_active": _filters_active(request),
         "clear_url": reverse("search")
         + (_query_string(request, **{k: None for k in request.GET if k != "q"}) if query else ""),
         "categories": filterset.tree.roots,
@@ -275,14 +283,13 @@ def _build_search(request, query: str) -> dict:
             fuzzy_listing = _fuzzy_listing(request, query, filterset, params)
             if fuzzy_listing is not None and fuzzy_listing.total:
                 listing, fuzzy = fuzzy_listing, True
-        narrowed = any(request.GET.get(name) for name in NARROWING) or any(
-            key.startswith("attr_") for key in request.GET
-        )
+        narrowed = _filters_active(request)
         zero_results = not listing.total and not narrowed and filterset.is_valid()
         context.update(
             listing=listing,
             fuzzy=fuzzy,
             pagination=_pagination(request, listing),
+            sort_value=filterset.sort_value,  # known once the search has run
         )
     title = _("“%(query)s” – search") % {"query": query} if query else _("Search")
     meta = _meta(

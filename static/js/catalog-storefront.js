@@ -133,7 +133,16 @@
     form.submit();
   });
 
+  // Filters: a folded panel on phones (the results come first), open beside them on wide screens.
+  function openFiltersOnWideScreens() {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 960px)").matches) return;
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-filters]"), function (panel) {
+      panel.open = true;
+    });
+  }
+
   function start() {
+    openFiltersOnWideScreens();
     Array.prototype.forEach.call(document.querySelectorAll("[data-variant-picker]"), function (form) {
       new VariantPicker(form);
     });
