@@ -220,3 +220,18 @@ def test_bad_input_on_the_way(page, world, screenshot):
         page.get_by_role("button", name=re.compile(r"^Place order and pay ¥109\.00")).click()
     expect(page.locator(".test-mode-banner")).to_be_visible()
     assert Order.objects.count() == 1
+
+
+def test_the_cart_and_review_on_a_phone(mobile_page, world, screenshot):
+    page = mobile_page
+    add_to_cart(page, world["cup"], 1)
+    add_to_cart(page, world["bowl"], 2)
+    expect(page.locator(".cart-shop")).to_have_count(2)
+    screenshot(page, "orders-13-cart-phone")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Check out").click()
+    sign_in(page, world["buyer"].email)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue to review").click()
+    expect(page.get_by_role("button", name=re.compile(r"^Place order and pay"))).to_be_visible()
+    screenshot(page, "orders-14-review-phone")
