@@ -19,6 +19,8 @@ from that moment. Balances are sums in SQL (`orders.services.ledger.balances`).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -436,4 +438,9 @@ class Statement(ShopOwnedModel):
         ]
 
     def __str__(self):
-        return f"{self.shop_id} {self.period_start}–{self.period_end} {self.currency}"
+        return f"{self.shop_id} {self.period_start}–{self.last_day} {self.currency}"
+
+    @property
+    def last_day(self):
+        """The period's last day (its end is exclusive)."""
+        return self.period_end - timedelta(days=1)

@@ -10,7 +10,6 @@ Every view goes through `shops.scoping.seller_view(section=FINANCE)`; statements
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -118,11 +117,7 @@ def finance_statement(request, statement_id):
     return TemplateResponse(
         request,
         "orders/finance/statement_detail.html",
-        {
-            "statement": statement,
-            "page": page,
-            "last_day": statement.period_end - timedelta(days=1),
-        },
+        {"statement": statement, "page": page},
     )
 
 
