@@ -25,3 +25,15 @@ urlpatterns = [
         name="order-confirm-receipt",
     ),
 ]
+
+# Stripe's payment page and the page Stripe sends the buyer back to (orders/views/payment_stripe.py)
+from orders.views import payment_stripe  # noqa: E402
+
+urlpatterns += [
+    path("pay/stripe/<str:reference>/", payment_stripe.payment_stripe, name="payment-stripe"),
+    path(
+        "pay/stripe/<str:reference>/return/",
+        payment_stripe.payment_stripe_return,
+        name="payment-stripe-return",
+    ),
+]

@@ -337,7 +337,11 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", d
 if STRIPE_PUBLISHABLE_KEY:  # Stripe.js (Payment Element) and Connect onboarding pages
     _csp = CONTENT_SECURITY_POLICY["DIRECTIVES"]
     _csp["script-src"] = [*_csp["script-src"], "https://js.stripe.com"]
-    _csp["frame-src"] = [*_csp.get("frame-src", ["'self'"]), "https://js.stripe.com"]
+    _csp["frame-src"] = [
+        *_csp.get("frame-src", ["'self'"]),
+        "https://js.stripe.com",
+        "https://hooks.stripe.com",  # 3-D Secure and wallet confirmation frames
+    ]
     _csp["connect-src"] = [*_csp["connect-src"], "https://api.stripe.com"]
     _csp["form-action"] = [*_csp["form-action"], "https://connect.stripe.com"]
 # Commission: at least this much per paid order (a decimal string in the order's currency, or

@@ -400,3 +400,47 @@ def test_stale_event_timestamps_are_refused(stripe_standin, deliver, buyer, cup)
     )
 
     assert response.status_code == 400
+
+
+# --- The buyer's payment page -------------------------------------------------------------------
+def test_the_buyer_pays_on_the_payment_element_page_and_stripe_is_asked(
+    stripe_standin, run_on_commit, buyer, cup, client
+):
+    placement = place(buyer, (cup, 1))
+    payment = Payment.objects.get(pk=placement.payment.pk)
+    client.force_login(buyer)
+    assert payment.redirect_url == f"/pay/stripe/{payment.provider_ref}/"
+
+    page = client.get(payment.redirect_url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert f'data-client-secret="{payment.client_data["client_secret"]}"' in body
+    assert "https://js.stripe.com/v3/" in body and "<script>" not in body
+
+    # The browser claims success; Stripe has not confirmed: nothing changes.
+    back = client.get(
+        f"/pay/stripe/{payment.provider_ref}/return/?redirect_status=succeeded"
+        f"&payment_intent={payment.provider_ref}"
+    )
+    assert back.status_code == 302 and back["Location"].endswith(
+        f"/checkout/done/{placement.checkout.token}/"
+    )
+    assert Payment.objects.get(pk=payment.pk).state == Payment.State.PENDING
+
+    stripe_standin.succeed(payment.provider_ref)
+    with run_on_commit():
+        client.get(f"/pay/stripe/{payment.provider_ref}/return/")
+    assert Payment.objects.get(pk=payment.pk).state == Payment.State.SUCCEEDED
+    assert Order.objects.get(pk=placement.orders[0].pk).state == Order.State.PAID
+    # A paid payment's page goes to the orders.
+    assert client.get(payment.redirect_url).status_code == 302
+
+
+def test_another_buyers_payment_page_is_a_404(stripe_standin, buyer, cup, client):
+    from tests.factories.accounts import UserFactory
+
+    payment = Payment.objects.get(pk=place(buyer, (cup, 1)).payment.pk)
+    client.force_login(UserFactory())
+    assert client.get(payment.redirect_url).status_code == 404
+    assert client.get(f"/pay/stripe/{payment.provider_ref}/return/").status_code == 404
+    assert Payment.objects.get(pk=payment.pk).state == Payment.State.PENDING
