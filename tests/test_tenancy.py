@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 
 from catalog.models import BulkJob, Category, Product, ProductImage, Sku, StockMovement, Stocktake
 from compliance.models import AuditLog
-from logistics.models import ShippingTemplate
+from logistics.models import Shipment, ShippingTemplate
 from marketplace.accounts.models import Address
 from marketplace.core.notifications import notify
 from orders.models import CartLine, Checkout, LedgerEntry, Order, Statement
@@ -37,6 +37,7 @@ from tests.factories.catalog import add_ready_image, make_product, sku, tea_cate
 from tests.factories.logistics import ShippingRuleFactory, ShippingTemplateFactory
 from tests.factories.orders import tenancy_objects as order_objects
 from tests.factories.shops import MembershipFactory, ShopApplicationFactory
+from tests.logistics.fulfilment.builders import tenancy_shipment
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,7 @@ A_MARKERS = [
     "Zz Secret Catalog Product",
     "ZZ-SECRET-SKU",
     "Zz Secret Ledger Memo",
+    "ZZSECRETPARCEL1",  # logistics: shop A's parcel's tracking number
 ]
 
 
@@ -79,6 +81,7 @@ class ShopAObjects:
     category: Category
     ledger_entry: LedgerEntry  # orders' money side: a ledger row and a statement of shop A
     statement: Statement
+    shipment: Shipment  # logistics: a parcel of another paid order of shop A, with its tracking
 
     def rows(self):
         return [
@@ -99,6 +102,7 @@ class ShopAObjects:
             self.job,
             self.ledger_entry,
             self.statement,
+            self.shipment,
         ]
 
 
@@ -163,6 +167,7 @@ def a_objects(shop, media_root, reference_data, django_capture_on_commit_callbac
         category=category,
         ledger_entry=ledger_entry,
         statement=statement,
+        shipment=tenancy_shipment(shop),
     )
 
 
@@ -219,6 +224,7 @@ API_MODELS = {
     ShopApplication: lambda a: a.application.pk,
     Address: lambda a: a.address.pk,  # the buyer's own address book (user-scoped)
     ShippingTemplate: lambda a: a.shipping_template.pk,
+    Shipment: lambda a: a.shipment.pk,  # seller parcels (shop-scoped), buyer parcels (user-scoped)
     Order: lambda a: a.order.number,  # seller orders (shop-scoped) and the buyer's (user-scoped)
     Checkout: lambda a: a.order.checkout.token,  # the buyer's checkouts (user-scoped)
     CartLine: lambda a: a.cart_line.pk,  # the owner's own cart (user-scoped)
