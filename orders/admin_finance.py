@@ -26,7 +26,7 @@ from orders.models import (
     Statement,
     TransferReversal,
 )
-from orders.services import ledger, reconciliation, settlement
+from orders.services import ledger, reconciliation, settlement, transfers
 
 CURRENCIES = [(code, code) for code in MINOR_UNIT_DIGITS]
 
@@ -301,9 +301,9 @@ class ShopTransferAdmin(ReadOnlyAdmin):
             state__in=[ShopTransfer.State.HELD, ShopTransfer.State.FAILED, "pending"]
         ):
             if transfer.state == ShopTransfer.State.HELD:
-                settlement.release_held_transfers(shop=transfer.shop)
+                transfers.release_held_transfers(shop=transfer.shop)
             else:
-                settlement.send_transfer(transfer.pk)
+                transfers.send_transfer(transfer.pk)
             sent += 1
         self.message_user(request, _("%(count)d transfer(s) sent again.") % {"count": sent})
 

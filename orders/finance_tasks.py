@@ -14,27 +14,27 @@ RETRY = {"autoretry_for": (ConnectionError, TimeoutError), "retry_backoff": True
 @shared_task(acks_late=True, **RETRY)
 def send_transfer(transfer_id: int) -> str:
     """After a Stripe payment succeeded: the shop order's transfer to its connected account."""
-    from orders.services import settlement
+    from orders.services import transfers
 
-    transfer = settlement.send_transfer(transfer_id)
+    transfer = transfers.send_transfer(transfer_id)
     return transfer.state if transfer else "missing"
 
 
 @shared_task(acks_late=True, **RETRY)
 def send_reversal(reversal_id: int) -> str:
     """After a refund: take the shop's part back from its transfer."""
-    from orders.services import settlement
+    from orders.services import transfers
 
-    reversal = settlement.send_reversal(reversal_id)
+    reversal = transfers.send_reversal(reversal_id)
     return reversal.state if reversal else "missing"
 
 
 @shared_task(acks_late=True)
 def send_waiting_transfers() -> int:
     """Beat, hourly: held transfers of shops that connected Stripe, failed and stuck ones."""
-    from orders.services import settlement
+    from orders.services import transfers
 
-    return settlement.send_waiting_transfers()
+    return transfers.send_waiting_transfers()
 
 
 @shared_task(acks_late=True)

@@ -14,31 +14,25 @@ the order has committed. Every posting is idempotent: a row's `source` ("order:1
 "refund:3", …) is unique per shop, so a repeated event, a retried task or `repost_missing()` after
 a failure writes each row once. Nothing here is called from a view.
 
-Commission (frozen once per order, in `OrderCommission`, when the payment succeeded):
-- each line's goods value is its total after discounts plus the discounts the platform funds (the
-  platform pays the shop those, as an "adjustment" row);
-- the line's rate is its category's commission rate (frozen on the line by `mark_paid`), never
-  lower than the shop type's rate (frozen on the order: `Order.shop_commission_rate`, from
-  `shops.ShopTypeTerms` when the shop opened);
-- commission = Σ round(goods value × rate), but at least ORDERS_COMMISSION_MINIMUM per order (and
-  never more than the goods); a minimum is spread over the lines by goods value, exactly;
-- the shop is owed `net = sale + platform-funded discount − commission`.
+Commission is computed by `orders.commission` (a pure function of the rates frozen at payment)
+and frozen once per order in `OrderCommission`; the shop is owed
+`net = sale + platform-funded discount − commission`. Transfers of that net to a shop's Stripe
+account are in `orders.services.transfers`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.core.money import ZERO, allocate, as_decimal, quantize
+from orders.commission import order_commission_breakdown
 from orders.errors import ErrorCode, OrdersError
 from orders.models import (
     LedgerEntry,
@@ -53,109 +47,8 @@ from orders.models import (
 logger = logging.getLogger(__name__)
 
 Kind = LedgerEntry.Kind
-HUNDRED = Decimal(100)
 # Refunds of money that never became a sale (a payment for an order already cancelled or paid).
 NOT_A_SALE = (Refund.Reason.LATE_PAYMENT, Refund.Reason.DUPLICATE_PAYMENT)
-
-
-# --- Commission (pure) ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class LineBasis:
-    line_id: int
-    line_total: Decimal
-    platform_discount: Decimal
-    category_rate: Decimal | None
-
-
-@dataclass(frozen=True)
-class LineCommission:
-    line_id: int
-    base: Decimal
-    rate: Decimal
-    commission: Decimal
-
-    def as_json(self) -> dict:
-        return {
-            "line": self.line_id,
-            "base": str(self.base),
-            "rate": str(self.rate),
-            "commission": str(self.commission),
-        }
-
-
-@dataclass(frozen=True)
-class CommissionBreakdown:
-    currency: str
-    goods_value: Decimal
-    platform_discount: Decimal
-    amount: Decimal
-    minimum: Decimal
-    minimum_applied: bool
-    lines: tuple[LineCommission, ...]
-
-
-def commission_minimum(currency: str) -> Decimal:
-    """ORDERS_COMMISSION_MINIMUM: a decimal string, or {currency: decimal string}."""
-    configured = getattr(settings, "ORDERS_COMMISSION_MINIMUM", "0")
-    if isinstance(configured, dict):
-        configured = configured.get(currency.upper(), configured.get("default", "0"))
-    return quantize(as_decimal(str(configured)), currency)
-
-
-def effective_rate(category_rate: Decimal | None, shop_rate: Decimal | None) -> Decimal:
-    """The line's rate in percent: the category's, never below the shop type's."""
-    rates = [rate for rate in (category_rate, shop_rate) if rate is not None]
-    return max(rates, default=ZERO)
-
-
-def compute_commission(
-    *,
-    currency: str,
-    lines: Sequence[LineBasis],
-    shop_rate: Decimal | None,
-    minimum: Decimal,
-) -> CommissionBreakdown:
-    """The commission of one order from its frozen rates (see the module docstring)."""
-    rows = []
-    for line in lines:
-        base = line.line_total + line.platform_discount
-        rate = effective_rate(line.category_rate, shop_rate)
-        rows.append((line.line_id, base, rate, quantize(base * rate / HUNDRED, currency)))
-    goods = sum((base for _id, base, _rate, _c in rows), ZERO)
-    computed = sum((commission for *_rest, commission in rows), ZERO)
-    amount, applied = computed, False
-    if goods > 0 and computed < minimum:
-        amount, applied = min(minimum, goods), True
-        shares = allocate(amount, [base for _id, base, _rate, _c in rows], currency)
-        rows = [
-            (i, base, rate, share) for (i, base, rate, _c), share in zip(rows, shares, strict=True)
-        ]
-    return CommissionBreakdown(
-        currency=currency,
-        goods_value=quantize(goods, currency),
-        platform_discount=quantize(sum((line.platform_discount for line in lines), ZERO), currency),
-        amount=quantize(amount, currency),
-        minimum=minimum,
-        minimum_applied=applied,
-        lines=tuple(LineCommission(*row) for row in rows),
-    )
-
-
-def order_commission_breakdown(order: Order, lines: Sequence[OrderLine]) -> CommissionBreakdown:
-    return compute_commission(
-        currency=order.currency,
-        lines=[
-            LineBasis(
-                line_id=line.pk,
-                line_total=line.line_total,
-                platform_discount=line.discount_platform,
-                category_rate=line.commission_rate,
-            )
-            for line in lines
-        ],
-        shop_rate=order.shop_commission_rate,
-        minimum=commission_minimum(order.currency),
-    )
 
 
 # --- Posting ----------------------------------------------------------------------------------
@@ -215,7 +108,7 @@ def _sale_amount(order: Order, payment_id: int | None) -> Decimal:
 def record_order_paid(*, order_id: int, payment_id: int | None = None) -> OrderCommission | None:
     """The order was paid: freeze its commission and post sale, commission and the discount the
     platform funds; for a Stripe payment, queue the shop's transfer. Idempotent."""
-    from orders.services import settlement
+    from orders.services import transfers
 
     with transaction.atomic():
         order = (
@@ -278,7 +171,7 @@ def record_order_paid(*, order_id: int, payment_id: int | None = None) -> OrderC
             memo=_("Discount funded by the platform"),
             available_at=available_at,
         )
-        settlement.create_transfer_for_order(order=order, commission=commission)
+        transfers.create_transfer_for_order(order=order, commission=commission)
     return commission
 
 
@@ -364,7 +257,7 @@ def refund_split(refund: Refund, commission: OrderCommission) -> RefundSplit:
 def record_refund(*, refund_id: int) -> RefundSplit | None:
     """A refund went through: post it with the commission given back (and the platform-funded
     discount taken back), and take the shop's net back from its transfer. Idempotent."""
-    from orders.services import settlement
+    from orders.services import transfers
 
     refund = Refund.objects.select_related("order").filter(pk=refund_id).first()
     if (
@@ -410,7 +303,7 @@ def record_refund(*, refund_id: int) -> RefundSplit | None:
             source=f"refund:{refund.pk}:platform-discount",
             memo=_("Platform-funded discount taken back with a refund"),
         )
-        settlement.reverse_transfer_for_refund(refund=refund, amount=split.net)
+        transfers.reverse_transfer_for_refund(refund=refund, amount=split.net)
         if order.state == Order.State.CANCELLED:
             release_if_settled(order)
     return split
@@ -429,9 +322,9 @@ def release_if_settled(order: Order) -> None:
 def record_order_cancelled(*, order_id: int) -> None:
     """A paid order was cancelled: its transfer, if not sent yet, is not sent (the refund takes
     back one that was). The ledger rows follow the refund."""
-    from orders.services import settlement
+    from orders.services import transfers
 
-    settlement.cancel_transfer_for_order(order_id=order_id)
+    transfers.cancel_transfer_for_order(order_id=order_id)
 
 
 def record_order_completed(*, order_id: int) -> int:
@@ -637,11 +530,9 @@ def connect() -> None:
 
 __all__ = [
     "Balance",
-    "CommissionBreakdown",
     "RefundSplit",
     "available_balance",
     "balances",
-    "compute_commission",
     "connect",
     "held_transfers",
     "line_refund_amount",

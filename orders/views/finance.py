@@ -3,8 +3,8 @@ statements (with a streamed CSV) and Stripe Connect onboarding.
 
 Every view goes through `shops.scoping.seller_view(section=FINANCE)`; statements are fetched with
 `get_for_shop_or_404`, so another shop's statement is a 404. The views only read (through
-`orders.services.ledger`'s selectors) or call one service (`settlement.start_stripe_onboarding`,
-`settlement.finish_stripe_onboarding`); nothing here writes the ledger.
+`orders.services.ledger`'s selectors) or call one service (`transfers.start_stripe_onboarding`,
+`transfers.finish_stripe_onboarding`); nothing here writes the ledger.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from marketplace.core.errors import DomainError
 from orders.models import LedgerEntry, Statement
 from orders.payments.stripe import StripeUnavailable
-from orders.services import ledger, settlement
+from orders.services import ledger, settlement, transfers
 from shops.roles import FINANCE
 from shops.scoping import get_for_shop_or_404, seller_view
 
@@ -77,7 +77,7 @@ def finance_overview(request):
             "held": list(ledger.held_transfers(shop)[:20]),
             "recent": list(ledger.list_entries(shop)[:RECENT]),
             "statements": list(ledger.list_statements(shop)[:4]),
-            "stripe_available": settlement.stripe_onboarding_available(),
+            "stripe_available": transfers.stripe_onboarding_available(),
         },
     )
 
@@ -183,11 +183,11 @@ def finance_statement_csv(request, statement_id):
 @seller_view(section=FINANCE)
 def finance_stripe_connect(request):
     """Start (or continue) Stripe Connect onboarding: Stripe's hosted page, then back here."""
-    if not settlement.stripe_onboarding_available():
+    if not transfers.stripe_onboarding_available():
         messages.error(request, _("Payouts by Stripe are not available on this platform."))
         return redirect("seller:finance")
     try:
-        url = settlement.start_stripe_onboarding(
+        url = transfers.start_stripe_onboarding(
             shop=request.shop,
             actor=request.user,
             return_url=request.build_absolute_uri(reverse("seller:finance-stripe-return")),
@@ -203,7 +203,7 @@ def finance_stripe_connect(request):
 def finance_stripe_return(request):
     """Back from Stripe's onboarding: check the account with Stripe (never the URL)."""
     try:
-        ready = settlement.finish_stripe_onboarding(shop=request.shop)
+        ready = transfers.finish_stripe_onboarding(shop=request.shop)
     except (DomainError, StripeUnavailable):
         ready = False
         messages.error(request, _("Stripe could not be reached; try again in a moment."))

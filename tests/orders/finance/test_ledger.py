@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from marketplace.core.money import allocate
+from orders import commission
 from orders.errors import OrdersError
 from orders.models import (
     LedgerEntry,
@@ -129,7 +130,7 @@ def test_the_commission_is_frozen_when_paid(buyer, shop, run_on_commit):
 
 def test_commission_computation_spreads_a_minimum_exactly():
     lines = [
-        ledger.LineBasis(
+        commission.LineBasis(
             line_id=i,
             line_total=Decimal(v),
             platform_discount=Decimal("0"),
@@ -137,13 +138,13 @@ def test_commission_computation_spreads_a_minimum_exactly():
         )
         for i, v in enumerate(["3.33", "3.33", "3.34"], 1)
     ]
-    breakdown = ledger.compute_commission(
+    breakdown = commission.compute_commission(
         currency="CNY", lines=lines, shop_rate=None, minimum=Decimal("1.00")
     )
     assert breakdown.amount == Decimal("1.00") and breakdown.minimum_applied
     assert sum(line.commission for line in breakdown.lines) == Decimal("1.00")
     # never more than the goods
-    tiny = ledger.compute_commission(
+    tiny = commission.compute_commission(
         currency="CNY", lines=lines[:1], shop_rate=None, minimum=Decimal("50.00")
     )
     assert tiny.amount == Decimal("3.33")
@@ -151,7 +152,7 @@ def test_commission_computation_spreads_a_minimum_exactly():
 
 def test_a_free_order_posts_nothing(buyer, shop, run_on_commit):
     order = Order(currency="CNY", shop_commission_rate=None)
-    breakdown = ledger.order_commission_breakdown(order, [])
+    breakdown = commission.order_commission_breakdown(order, [])
     assert breakdown.amount == 0 and breakdown.goods_value == 0
 
 

@@ -23,7 +23,7 @@ from orders.models import (
     TransferReversal,
 )
 from orders.payments import stripe as stripe_provider
-from orders.services import settlement
+from orders.services import transfers
 from orders.services.lifecycle import cancel_order
 from tests.factories.orders import place
 from tests.orders.stripe_standin import sign
@@ -290,11 +290,11 @@ def test_a_shop_without_a_connected_account_has_its_transfer_held_not_lost(
 
     # Shop A onboards; its held transfer goes out.
     with run_on_commit():
-        url = settlement.start_stripe_onboarding(
+        url = transfers.start_stripe_onboarding(
             shop=shop, actor=shop.owner, return_url="https://x/r", refresh_url="https://x/f"
         )
         shop.refresh_from_db()
-        assert settlement.finish_stripe_onboarding(shop=shop) is True
+        assert transfers.finish_stripe_onboarding(shop=shop) is True
 
     assert url.startswith("https://connect.stripe.com/")
     held.refresh_from_db()
@@ -318,8 +318,8 @@ def test_a_failed_transfer_is_retried_with_the_same_idempotency_key(
     assert not LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYOUT).exists()
 
     with run_on_commit():
-        settlement.send_waiting_transfers()
-        settlement.send_waiting_transfers()  # a second run finds nothing to do
+        transfers.send_waiting_transfers()
+        transfers.send_waiting_transfers()  # a second run finds nothing to do
 
     transfer.refresh_from_db()
     assert transfer.state == ShopTransfer.State.SENT
