@@ -69,6 +69,8 @@ class OrderInfo:
     shipping_fee: Decimal
     created_at: datetime
     paid_at: datetime | None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
     buyer_url: str = ""  # the buyer's order page (a path)
     lines: tuple[OrderLineInfo, ...] = field(default_factory=tuple)
 
@@ -122,6 +124,9 @@ class OrderSource(Protocol):
 
     def list_orders(self, *, shop, numbers: Sequence[str]) -> list[OrderInfo]:
         """The shop's orders among `numbers` (others are left out), by number; constant queries."""
+
+    def find_orders(self, *, shop, states: Sequence[str], limit: int = 50) -> list[OrderInfo]:
+        """The shop's latest orders in `states`, with their lines; constant queries."""
 
     def orders_to_ship(self, *, shop) -> PagedOrders:
         """The shop's orders with goods left to ship, oldest payment first; constant queries."""

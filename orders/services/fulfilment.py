@@ -234,6 +234,8 @@ def _info(order: Order, *, with_lines: bool = True) -> OrderInfo:
         shipping_fee=order.shipping,
         created_at=order.created_at,
         paid_at=order.paid_at,
+        shipped_at=order.shipped_at,
+        delivered_at=order.delivered_at,
         buyer_url=order.get_absolute_url(),
         lines=lines,
     )
@@ -277,6 +279,14 @@ class OrdersForLogistics:
             return []
         orders = _with_lines(Order.objects.for_shop(shop).filter(number__in=wanted))
         return [_info(order) for order in orders.order_by("number")]
+
+    def find_orders(self, *, shop, states: Sequence[str], limit: int = 50) -> list[OrderInfo]:
+        if shop is None:
+            return []
+        orders = Order.objects.for_shop(shop).filter(state__in=list(states))
+        return [
+            _info(order) for order in _with_lines(orders.order_by("-created_at", "-pk")[:limit])
+        ]
 
     def orders_to_ship(self, *, shop) -> _PagedOrders:
         return _PagedOrders(

@@ -71,6 +71,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             seed_accounts()
+            later = []
             for chapter in CHAPTERS:
                 try:
                     module = importlib.import_module(f"{chapter}.demo")
@@ -79,4 +80,7 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed_demo(self.stdout)
+                later.append(getattr(module, "seed_demo_after_orders", None))
+            for hook in filter(None, later):  # chapters that build on the ones after them
+                hook(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
