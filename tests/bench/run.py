@@ -187,6 +187,9 @@ def main() -> int:
             f"pg_trgm typo tolerance: {'on' if trigram else 'off (no extension)'}"
         )
 
+        # Both workers load their code and compile the layout's templates first, on a page that
+        # is not measured; then every page once cold (nothing of it cached) and once warm.
+        drive("warm-up", port, "/accounts/login/", concurrency=4, duration=1.5)
         # Cold (empty cache) and warm single requests: status, time and queries.
         cold, warm = {}, {}
         for label, _kind, path in pages:
@@ -209,7 +212,9 @@ def main() -> int:
         cache.clear()
 
     ceiling = runs["ceiling"].rps
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print()
+    print(f"Machine: {os.cpu_count()} CPUs, load average {load} at the end (other work included)")
     print(
         f"Seeding: {seeded.seconds:.1f} s for {seed.SHOPS:,} shops, {seed.PRODUCTS:,} products, "
         f"{seed.PRODUCTS * seed.SKUS_PER_PRODUCT:,} SKUs and {seed.PRODUCTS:,} images "
