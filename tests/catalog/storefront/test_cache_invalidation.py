@@ -22,9 +22,9 @@ def card_titles(client, url):
 
 def test_any_write_advances_the_version(live_tea):
     before = storefront_version()
-    Product.objects.filter(pk=live_tea.pk).update(sales_count=5)
+    Product.objects.filter(pk=live_tea.pk).update(meta_title="Longjing")
     after_product = storefront_version()
-    Sku.objects.filter(product=live_tea).update(barcode="")
+    Sku.objects.filter(product=live_tea).update(barcode="6901234567892")
     after_sku = storefront_version()
     assert before < after_product < after_sku
 
@@ -90,3 +90,26 @@ def test_pages_are_built_from_the_database_when_the_cache_is_down(client, live_t
     response = client.get(f"/products/{live_tea.pk}/{live_tea.slug}/")
     assert response.status_code == 200
     assert live_tea.title in response.content.decode()
+
+
+def test_sales_do_not_empty_the_cache_but_selling_out_does(live_tea):
+    from catalog.services import inventory
+
+    sku_250 = live_tea.skus.get(code="LJ-250")  # 12 in stock
+    before = storefront_version()
+    inventory.reserve_stock([(sku_250.pk, 2)], order_ref="ORDER-1")
+    inventory.commit_sale(order_ref="ORDER-1")
+    assert storefront_version() == before  # 12 → 10: "in stock" either way
+
+    Product.objects.filter(pk=live_tea.pk).update(sales_count=99)
+    assert storefront_version() == before
+
+    inventory.reserve_stock([(sku_250.pk, 6)], order_ref="ORDER-2")
+    assert storefront_version() > before  # 10 → 4: "only 4 left" is shown
+    low = storefront_version()
+    inventory.reserve_stock([(sku_250.pk, 4)], order_ref="ORDER-3")
+    assert storefront_version() > low  # sold out
+
+    changed = storefront_version()
+    Product.objects.filter(pk=live_tea.pk).update(title="West Lake Longjing, 2026 harvest")
+    assert storefront_version() > changed
