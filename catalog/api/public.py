@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
@@ -83,6 +84,24 @@ class CatalogPagination(BasePagination):
             }
         )
 
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(_("Page number (at most %(n)d pages).") % {"n": sf.MAX_PAGES}),
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(_("Results per page (1–%(n)d).") % {"n": MAX_API_PAGE_SIZE}),
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_API_PAGE_SIZE},
+            },
+        ]
+
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
@@ -105,7 +124,7 @@ class PublicShopRefSerializer(serializers.Serializer):
     name = serializers.CharField(source="shop_name")
 
 
-class ProductListSerializer(serializers.Serializer):
+class PublicProductSerializer(serializers.Serializer):
     """A product as lists show it: listing columns only."""
 
     id = serializers.IntegerField()
@@ -133,7 +152,7 @@ class ProductListSerializer(serializers.Serializer):
         return seo.absolute_url(seo.media_url(product.main_image_list))
 
 
-class SkuSerializer(serializers.Serializer):
+class PublicSkuSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     code = serializers.CharField()
     options = serializers.DictField(child=serializers.CharField())
@@ -145,7 +164,7 @@ class SkuSerializer(serializers.Serializer):
         return sf.stock_state(sku.stock)
 
 
-class ImageSerializer(serializers.Serializer):
+class PublicImageSerializer(serializers.Serializer):
     kind = serializers.CharField()
     thumbnail = serializers.SerializerMethodField()
     list = serializers.SerializerMethodField()
@@ -164,12 +183,12 @@ class ImageSerializer(serializers.Serializer):
         return seo.absolute_url(seo.media_url(image.detail_size))
 
 
-class SpecSerializer(serializers.Serializer):
+class PublicSpecSerializer(serializers.Serializer):
     name = serializers.CharField()
     value = serializers.CharField()
 
 
-class ProductDetailSerializer(ProductListSerializer):
+class PublicProductDetailSerializer(PublicProductSerializer):
     description = serializers.SerializerMethodField()
     category = serializers.SerializerMethodField()
     variant_dimensions = serializers.ListField(child=serializers.CharField())
@@ -188,21 +207,28 @@ class ProductDetailSerializer(ProductListSerializer):
         node = tree.by_id.get(product.category_id)
         return [{"slug": n.slug, "name": n.name} for n in (tree.trail(node) if node else [])]
 
+    @extend_schema_field(PublicSpecSerializer(many=True))
     def get_specifications(self, product) -> list[dict]:
-        return SpecSerializer(self.context["page"].specs, many=True).data
+        return PublicSpecSerializer(self.context["page"].specs, many=True).data
 
+    @extend_schema_field(PublicSkuSerializer(many=True))
     def get_skus(self, product) -> list[dict]:
-        return SkuSerializer(self.context["page"].skus, many=True).data
+        return PublicSkuSerializer(self.context["page"].skus, many=True).data
 
+    @extend_schema_field(PublicImageSerializer(many=True))
     def get_images(self, product) -> list[dict]:
-        return ImageSerializer(self.context["page"].images, many=True).data
+        return PublicImageSerializer(self.context["page"].images, many=True).data
 
 
 # --- Views ---------------------------------------------------------------------------------------
 class PublicProductViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Products on sale, with the storefront's filters and sort orders."""
+    """Products on sale, with the storefront's filters and sort orders.
+
+    With `category`, the category's filterable specifications are filters too:
+    `attr_<code>=<value>` (repeat it for any of several values; `true` for yes/no ones).
+    """
 
     permission_classes = [AllowAny]
     throttle_classes = [CatalogAnonThrottle, CatalogUserThrottle]
@@ -210,10 +236,12 @@ class PublicProductViewSet(
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProductFilter
     pagination_class = CatalogPagination
-    serializer_class = ProductListSerializer
+    serializer_class = PublicProductSerializer
 
     def get_serializer_class(self):
-        return ProductDetailSerializer if self.action == "retrieve" else ProductListSerializer
+        if self.action == "retrieve":
+            return PublicProductDetailSerializer
+        return PublicProductSerializer
 
     def retrieve(self, request, *args, **kwargs):
         try:
@@ -228,7 +256,7 @@ class PublicProductViewSet(
             "page": sf.product_page(product, with_more=False),
             "tree": sf.category_tree(request),
         }
-        return Response(ProductDetailSerializer(product, context=context).data)
+        return Response(PublicProductDetailSerializer(product, context=context).data)
 
 
 router = SimpleRouter()
