@@ -26,6 +26,18 @@ from tests.factories.orders import buyer_with_address, fill_cart, live_sku, sign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Another transactional test may have flushed the database (content types come back with new
+    ids): drop this process's cached ids so the timeline rows point at real ones."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
 BUYERS = 60
 UNITS = 5
 WORKERS = 20
