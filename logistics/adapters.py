@@ -217,7 +217,10 @@ class CarrierAdapter:
             raise _bad_event(
                 _g("Unknown status %(status)s.") % {"status": event.get("status") or "—"}
             )
-        when = parse_datetime(str(event.get("time") or ""))
+        try:
+            when = parse_datetime(str(event.get("time") or ""))
+        except ValueError:  # well formed but impossible, e.g. month 13
+            when = None
         if when is None:
             raise _bad_event(_g("Each event needs a time (ISO 8601)."))
         if timezone.is_naive(when):

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -96,15 +97,15 @@ def pick_list_pdf(
     styles = _styles()
     buffer = io.BytesIO()
     title = _("Pick list")
+    units = sum(row.quantity for row in rows)
     story = [
         _p(f"{title} · {shop.name}", styles["title"]),
         _p(
-            _("%(orders)d orders, %(units)d units. Printed %(time)s.")
-            % {
-                "orders": len(orders),
-                "units": sum(row.quantity for row in rows),
-                "time": _when(printed_at),
-            },
+            ngettext("%(orders)d order", "%(orders)d orders", len(orders)) % {"orders": len(orders)}
+            + " · "
+            + ngettext("%(units)d unit", "%(units)d units", units) % {"units": units}
+            + " · "
+            + _("printed %(time)s") % {"time": _when(printed_at)},
             styles["small"],
         ),
         Spacer(1, 6 * mm),

@@ -164,8 +164,25 @@ def test_a_report_on_an_unknown_parcel_is_a_not_found(parcel):
             {"tracking_number": "SIM7000001", "events": [{"status": "delivered", "time": "soon"}]}
         ).encode(),
         json.dumps({"tracking_number": "SIM7000001", "events": ["delivered"]}).encode(),
+        json.dumps(
+            {
+                "tracking_number": "SIM7000001",
+                "events": [{"status": "delivered", "time": "2026-13-45T25:00:00+08:00"}],
+            }
+        ).encode(),
+        b"\xff\xfe not utf-8",
     ],
-    ids=["not-json", "not-object", "no-number", "no-events", "bad-status", "bad-time", "bad-event"],
+    ids=[
+        "not-json",
+        "not-object",
+        "no-number",
+        "no-events",
+        "bad-status",
+        "bad-time",
+        "bad-event",
+        "impossible-time",
+        "not-utf8",
+    ],
 )
 def test_a_malformed_report_is_refused_and_changes_nothing(parcel, body):
     with pytest.raises(LogisticsError) as refused:
