@@ -232,7 +232,7 @@ def test_seller_center_shell_after_login(page, screenshot):
     expect(sidebar).to_be_visible()
     expect(sidebar.get_by_role("link")).not_to_have_count(0)
     expect(page.get_by_role("heading", name=OPEN_SHOP)).to_be_visible()
-    card = page.locator("main .card", has_text="Apply for a shop")
+    card = page.locator("main .card", has_text="Start an application")
     expect(card).to_be_visible()
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()  # desktop: sidebar shown
     expect(page.get_by_role("navigation", name="Account")).to_contain_text("Seller Sun")
