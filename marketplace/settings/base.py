@@ -304,6 +304,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProvinceEnum": "logistics.api.serializers.PROVINCE_CODES",
         "ProductImageKindEnum": "catalog.models.products.ProductImage.Kind",
+        "ProductImageStatusEnum": "catalog.models.products.ProductImage.Status",
+        "ShipmentStateEnum": "logistics.models.Shipment.State",
     },
 }
 

@@ -3,7 +3,7 @@ a decimal string; prices are never accepted from the client."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from marketplace.core.api import StrictSerializer
@@ -337,6 +337,7 @@ class SellerOrderListSerializer(OrderSummarySerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="PaymentWebhookResult")
 class WebhookResultSerializer(serializers.Serializer):
     event = serializers.CharField()
     outcome = serializers.CharField()
