@@ -43,16 +43,6 @@ def order_parcels(context, order):
 
 
 @register.filter
-def shipment_state_label(value):
-    from logistics.models import Shipment
-
-    try:
-        return Shipment.State(value).label
-    except ValueError:
-        return value
-
-
-@register.filter
 def money(value, currency="CNY"):
     """¥12.50 (rounded to the currency's minor unit); "—" for none."""
     from marketplace.core.money import format_amount

@@ -418,3 +418,19 @@ def test_a_stalled_simulated_parcel_stops_moving(shop, make_order, carriers):
     run_beat(6)
     parcel.refresh_from_db()
     assert parcel.state == Shipment.State.IN_TRANSIT and parcel.next_poll_at is None
+
+
+def test_receipt_is_confirmed_automatically_after_the_configured_days(parcel, order, settings):
+    """The carrier never reported delivery: the orders chapter's beat job confirms receipt
+    ORDERS_AUTO_CONFIRM_DAYS after shipping (a setting)."""
+    from orders.tasks import confirm_overdue_receipts
+
+    settings.ORDERS_AUTO_CONFIRM_DAYS = 3
+    Order.objects.filter(pk=order.pk).update(shipped_at=timezone.now() - timedelta(days=2))
+    assert confirm_overdue_receipts.delay().get() == 0
+
+    Order.objects.filter(pk=order.pk).update(shipped_at=timezone.now() - timedelta(days=4))
+    assert confirm_overdue_receipts.delay().get() == 1
+
+    order.refresh_from_db()
+    assert order.state == Order.State.DELIVERED
