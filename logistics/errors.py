@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketplace.core.errors import ConflictError, DomainError
 
@@ -72,7 +73,12 @@ class RowErrors(LogisticsError):
         self.rows = rows
         super().__init__(
             message
-            or _("Nothing was shipped: %(count)d row(s) need fixing.") % {"count": len(rows)},
+            or ngettext(
+                "Nothing was shipped: %(count)d row needs fixing.",
+                "Nothing was shipped: %(count)d rows need fixing.",
+                len(rows),
+            )
+            % {"count": len(rows)},
             code=ErrorCode.BAD_FILE,
             field="file",
         )

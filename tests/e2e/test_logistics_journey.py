@@ -276,3 +276,43 @@ def test_the_pages_in_chinese(new_page, world, screenshot):
         form.locator("button[type=submit]").click()
     expect(buyer_page.locator(".order-parcels")).to_contain_text("SIMZH00001")
     screenshot(buyer_page, "logistics-17-buyer-tracking-zh")
+
+
+def test_bulk_shipping_by_csv_reports_bad_rows_then_ships(new_page, world, screenshot):
+    """A CSV with an unknown order number ships nothing and lists the row; fixed, it ships all."""
+    from tests.logistics.fulfilment.builders import paid_order
+
+    shop, buyer = world["shop"], world["buyer"]
+    carriers = {carrier.code: carrier for carrier in services.seed_carriers()}
+    services.set_shop_carriers(
+        shop=shop, actor=world["seller"], carrier_ids=[carriers["offline"].pk, carriers["zto"].pk]
+    )
+    first = paid_order(shop, buyer, ("Celadon tea cup", "88.00", 1))
+    second = paid_order(shop, buyer, ("Clay teapot", "120.00", 2))
+    header = "order_number,carrier,tracking_number,sku_code,quantity\n"
+    bad = f"{header}{first.number},offline,SIMCSV0001,,\n26000000000000,zto,ZT900000001,,\n"
+    good = f"{header}{first.number},offline,SIMCSV0001,,\n{second.number},中通快递,ZT900000002,,\n"
+
+    seller = new_page(locale="en-US")
+    seller.goto("/accounts/login/?next=/seller/shipping/bulk-ship/")
+    sign_in(seller, world["seller"].email)
+    seller.get_by_label("CSV file").set_input_files(
+        files=[{"name": "ship.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
+    )
+    with seller.expect_navigation():
+        seller.get_by_role("button", name="Upload and ship").click()
+    expect(seller.locator(".form-errors")).to_contain_text("Nothing was shipped")
+    expect(seller.locator(".row-errors tbody tr")).to_have_count(1)
+    expect(seller.locator(".row-errors")).to_contain_text("26000000000000")
+    screenshot(seller, "logistics-18-bulk-ship-errors")
+    assert not Shipment.objects.exists()
+
+    seller.get_by_label("CSV file").set_input_files(
+        files=[{"name": "ship.csv", "mimeType": "text/csv", "buffer": good.encode()}]
+    )
+    with seller.expect_navigation():
+        seller.get_by_role("button", name="Upload and ship").click()
+    expect(seller.locator(".messages")).to_contain_text("2 parcels shipped.")
+    expect(seller.locator(".shipments-table tbody tr")).to_have_count(2)
+    screenshot(seller, "logistics-19-bulk-shipped")
+    assert set(Order.objects.values_list("state", flat=True)) == {"shipped"}
