@@ -72,6 +72,7 @@ class OrderInfo:
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
     buyer_url: str = ""  # the buyer's order page (a path)
+    seller_url: str = ""  # the order in the seller's order desk (a path)
     lines: tuple[OrderLineInfo, ...] = field(default_factory=tuple)
 
     @property

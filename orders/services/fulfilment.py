@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,6 +238,7 @@ def _info(order: Order, *, with_lines: bool = True) -> OrderInfo:
         shipped_at=order.shipped_at,
         delivered_at=order.delivered_at,
         buyer_url=order.get_absolute_url(),
+        seller_url=reverse("seller:order-detail", args=[order.number]),
         lines=lines,
     )
 

@@ -60,6 +60,7 @@ def test_the_ship_form_ships_part_of_an_order(seller_client, order, carriers):
     page = seller_client.get(ship_url(order))
     assert page.status_code == 200
     assert f'name="line_{cup.pk}"' in body(page) and 'value="2"' in body(page)
+    assert reverse("seller:order-detail", args=[order.number]) in body(page)
 
     response = seller_client.post(
         ship_url(order),
@@ -367,6 +368,7 @@ def test_the_buyer_follows_the_timeline_until_delivery(
 
     parcel_page = client.get(reverse("logistics-parcel", args=[parcel.pk]))
     assert parcel_page.status_code == 200 and "Tracking history" in body(parcel_page)
+    assert f'href="{order.get_absolute_url()}"' in body(parcel_page)
 
 
 def test_the_tracking_is_shown_in_chinese(client, buyer, shop, order, carriers):
