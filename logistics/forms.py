@@ -104,6 +104,7 @@ class ShippingTemplateForm(RateFormMixin):
         help_text=_("Buyers in these provinces cannot order goods that use this template."),
     )
     insurance_percent = forms.DecimalField(
+        # xgettext:no-python-format
         label=_("Shipping insurance (% of the goods)"),
         min_value=Decimal("0.01"),
         max_value=Decimal("100"),

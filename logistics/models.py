@@ -205,6 +205,7 @@ class ShippingTemplate(ShopOwnedModel, RateFields):
         blank=True,
     )
     insurance_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("shipping insurance (% of the goods)"),
         max_digits=5,
         decimal_places=2,
