@@ -7,7 +7,8 @@ every order has its stock ledger rows and its timeline:
 
 - a two-shop checkout, paid: one order accepted, the other paid and overdue on the seller's clock;
 - an order waiting for payment (the beat job cancels it 30 minutes after seeding);
-- an order shipped, one completed after its return window, one with an address exception;
+- an order shipped, one partly shipped, one delivered, one completed after its return window,
+  one with an address exception;
 - an order cancelled by the buyer before paying, one cancelled by the seller with a reason.
 
 Without live demo products (the catalog's demo data), it says so and creates nothing.
@@ -36,6 +37,8 @@ SCENARIOS = [
     ("two-shops-paid", 2, 1, "accept-first-overdue-second"),
     ("waiting-for-payment", 1, 1, "pending"),
     ("shipped", 1, 2, "shipped"),
+    ("partly-shipped", 1, 2, "partly-shipped"),
+    ("delivered", 1, 1, "delivered"),
     ("completed", 1, 1, "completed"),
     ("address-exception", 1, 1, "exception"),
     ("cancelled-by-buyer", 1, 1, "cancel-buyer"),
@@ -97,6 +100,15 @@ def _after(kind: str, orders: list[Order], buyer) -> None:
     elif kind == "shipped":
         services.accept_order(first, shop=first.shop, actor=owner[first.pk])
         services.record_shipment(first, shop=first.shop, actor=owner[first.pk])
+    elif kind == "partly-shipped":
+        services.accept_order(first, shop=first.shop, actor=owner[first.pk])
+        line = first.lines.order_by("pk").first()
+        services.record_shipment(
+            first, shop=first.shop, actor=owner[first.pk], quantities={line.pk: 1}
+        )
+    elif kind == "delivered":
+        services.record_shipment(first, shop=first.shop, actor=owner[first.pk])
+        services.mark_delivered(first, reason="Signed for by the buyer.")
     elif kind == "completed":
         services.record_shipment(first, shop=first.shop, actor=owner[first.pk])
         services.confirm_receipt(first, buyer=buyer)
