@@ -66,12 +66,17 @@ def test_shipped_demo_orders_get_parcels_with_tracking_once(
         "out_for_delivery",
         "delivered",
     ]
-    assert not Shipment.objects.exclude(order_id__in=[shipped.pk, completed.pk]).exists()
-    assert "demo parcels with tracking: 2 created" in out
+    partly = Order.objects.get(state="partly_shipped")
+    delivered = Order.objects.get(state="delivered")
+    assert sum(line.quantity for line in Shipment.objects.get(order_id=partly.pk).lines.all()) == 1
+    assert Shipment.objects.get(order_id=delivered.pk).state == "delivered"
+    shipped_orders = [shipped.pk, completed.pk, partly.pk, delivered.pk]
+    assert not Shipment.objects.exclude(order_id__in=shipped_orders).exists()
+    assert "demo parcels with tracking: 4 created" in out
     assert Order.objects.get(pk=completed.pk).state == "completed"  # delivery changed nothing
 
     assert "demo parcels with tracking: 0 created" in seed()
-    assert Shipment.objects.count() == 2
+    assert Shipment.objects.count() == 4
 
 
 def test_the_simulated_carrier_then_delivers_the_demo_order(
@@ -83,7 +88,10 @@ def test_the_simulated_carrier_then_delivers_the_demo_order(
         for step in range(4):
             services.poll_due_shipments(now=now + timedelta(minutes=10 * (step + 1)))
 
-    assert Order.objects.filter(state="delivered").count() == 1
+    # The shipped order's parcel arrives; the partly shipped one stays partly shipped (its other
+    # units have not left the shop), and the demo's delivered order stays delivered.
+    assert Order.objects.filter(state="delivered").count() == 2
+    assert Order.objects.filter(state="partly_shipped").count() == 1
     assert not Shipment.objects.exclude(state="delivered").exists()
 
 
@@ -95,8 +103,8 @@ def test_seed_demo_calls_the_after_orders_hook(demo_world, monkeypatch):
 
     call_command("seed_demo", stdout=out)
 
-    assert "demo parcels with tracking: 2 created" in out.getvalue()
-    assert Shipment.objects.count() == 2
+    assert "demo parcels with tracking: 4 created" in out.getvalue()
+    assert Shipment.objects.count() == 4
 
 
 def test_without_orders_it_says_so(db, monkeypatch):
