@@ -53,6 +53,10 @@ class EmbeddedPostgres:
         exists = self.server.psql(query)
         if "(1 row)" not in exists:
             self.server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        # A private development/test server: a crash may lose the last few commits, never
+        # corrupt data, and the test suite's many small commits no longer wait for the disk.
+        self.server.psql("ALTER SYSTEM SET synchronous_commit = off;")
+        self.server.psql("SELECT pg_reload_conf();")
         uri = self.server.get_uri(DATABASE_NAME)
         log(f"PostgreSQL (pgserver) ready, data in {self.data_dir}")
         return uri
