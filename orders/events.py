@@ -18,52 +18,7 @@ their payloads is in docs/architecture.md ("Domain events"); nothing else hides 
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
-
-
-@dataclass(eq=False)
-class DomainEvent:
-    name: str
-    payload: tuple[str, ...]
-    description: str = ""
-    _handlers: list[Callable[..., object]] = field(default_factory=list, repr=False)
-
-    def subscribe(self, handler: Callable[..., object]) -> Callable[..., object]:
-        """Add `handler` (once; subscribing it again changes nothing). Usable as a decorator."""
-        if handler not in self._handlers:
-            self._handlers.append(handler)
-        return handler
-
-    def unsubscribe(self, handler: Callable[..., object]) -> None:
-        if handler in self._handlers:
-            self._handlers.remove(handler)
-
-    @property
-    def handlers(self) -> tuple[Callable[..., object], ...]:
-        return tuple(self._handlers)
-
-    def publish(self, **payload) -> None:
-        """Call every handler with `payload` once the current transaction has committed."""
-        missing = set(self.payload) - set(payload)
-        if missing:
-            raise TypeError(f"{self.name} needs {sorted(missing)}")
-        for handler in list(self._handlers):
-            transaction.on_commit(_runner(self.name, handler, payload), robust=True)
-
-
-def _runner(name, handler, payload):
-    def run():
-        logger.debug("event %s -> %r", name, handler)
-        handler(**payload)
-
-    return run
-
+from marketplace.core.events import DomainEvent
 
 ORDER_PAYLOAD = ("order_id", "order_number", "shop_id", "buyer_id", "checkout_id")
 
