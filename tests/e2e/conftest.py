@@ -87,8 +87,15 @@ class PageProblems:
         page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
         page.on("console", self._console)
         page.on("response", self._response)
-        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url}"))
+        page.on("requestfailed", self._request_failed)
         return page
+
+    def _request_failed(self, request):
+        # ERR_ABORTED: the test moved on to another page before this one finished loading its
+        # images; that is the browser cancelling, not the site failing.
+        if "ERR_ABORTED" in (request.failure or ""):
+            return
+        self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _console(self, message):
         if message.type == "error" and "Content Security Policy" in message.text:
