@@ -49,6 +49,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import SimpleTemplateResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions as api_exceptions
 from rest_framework import permissions, viewsets
 
@@ -270,6 +272,21 @@ class IsShopMember(permissions.BasePermission):
         return roles.can_use(membership.role, getattr(view, "section", "dashboard"))
 
 
+X_SHOP_PARAMETER = OpenApiParameter(
+    name=API_SHOP_HEADER,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Slug of the shop to act in (default: your first shop).",
+)
+
+
+class ShopScopedSchema(AutoSchema):
+    """Every shop-scoped endpoint documents the `X-Shop` header, without each viewset saying so."""
+
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), X_SHOP_PARAMETER]
+
+
 class ShopScopedViewSet(viewsets.GenericViewSet):
     """Base of every seller API viewset: shop-scoped queryset, shop set on create.
 
@@ -278,6 +295,7 @@ class ShopScopedViewSet(viewsets.GenericViewSet):
     """
 
     permission_classes = [permissions.IsAuthenticated, IsShopMember]
+    schema = ShopScopedSchema()
     section: str | None = "dashboard"
 
     def get_queryset(self):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -24,14 +24,8 @@ from catalog.services import inventory, listing
 from catalog.services import products as product_services
 from catalog.services.listing import templates_for
 from shops import roles
+from shops.scoping import X_SHOP_PARAMETER as X_SHOP
 from shops.scoping import ShopScopedViewSet
-
-X_SHOP = OpenApiParameter(
-    name="X-Shop",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Slug of the shop to act in (default: your first shop).",
-)
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -44,14 +38,6 @@ class ProductFilter(django_filters.FilterSet):
         fields = ["state", "category", "code"]
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[X_SHOP]),
-    retrieve=extend_schema(parameters=[X_SHOP]),
-    create=extend_schema(parameters=[X_SHOP]),
-    update=extend_schema(parameters=[X_SHOP]),
-    partial_update=extend_schema(parameters=[X_SHOP]),
-    destroy=extend_schema(parameters=[X_SHOP]),
-)
 class ProductViewSet(
     ShopScopedViewSet,
     mixins.ListModelMixin,
@@ -150,13 +136,6 @@ class SkuFilter(django_filters.FilterSet):
         fields = ["product", "code", "is_active"]
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[X_SHOP]),
-    retrieve=extend_schema(parameters=[X_SHOP]),
-    create=extend_schema(parameters=[X_SHOP]),
-    update=extend_schema(parameters=[X_SHOP]),
-    partial_update=extend_schema(parameters=[X_SHOP]),
-)
 class SkuViewSet(
     ShopScopedViewSet,
     mixins.ListModelMixin,
@@ -223,14 +202,6 @@ class SkuViewSet(
         return Response(self.get_serializer(sku).data)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[X_SHOP]),
-    retrieve=extend_schema(parameters=[X_SHOP]),
-    create=extend_schema(parameters=[X_SHOP]),
-    update=extend_schema(parameters=[X_SHOP]),
-    partial_update=extend_schema(parameters=[X_SHOP]),
-    destroy=extend_schema(parameters=[X_SHOP]),
-)
 class ProductImageViewSet(
     ShopScopedViewSet,
     mixins.ListModelMixin,
@@ -301,11 +272,6 @@ class MovementFilter(django_filters.FilterSet):
         fields = ["sku", "kind", "reference"]
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[X_SHOP]),
-    retrieve=extend_schema(parameters=[X_SHOP]),
-    create=extend_schema(parameters=[X_SHOP]),
-)
 class StockMovementViewSet(
     ShopScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
 ):

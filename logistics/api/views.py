@@ -25,14 +25,8 @@ from logistics.models import Shipment, ShipmentLine, ShippingTemplate, TrackingE
 from logistics.regions import all_regions
 from logistics.services.shipments import normalise_tracking_number
 from shops.roles import SHIPPING
+from shops.scoping import X_SHOP_PARAMETER as X_SHOP
 from shops.scoping import ShopScopedViewSet
-
-X_SHOP = OpenApiParameter(
-    name="X-Shop",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Slug of the shop to act in (default: your first shop).",
-)
 
 
 @extend_schema(parameters=[X_SHOP])

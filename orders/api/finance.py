@@ -12,7 +12,7 @@ from __future__ import annotations
 import django_filters
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -23,15 +23,10 @@ from orders.models import LedgerEntry, Statement
 from orders.services import ledger
 from orders.services.payments import receive_payment_event
 from shops.roles import FINANCE
+from shops.scoping import X_SHOP_PARAMETER as X_SHOP
 from shops.scoping import ShopScopedViewSet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
-X_SHOP = OpenApiParameter(
-    name="X-Shop",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Slug of the shop to act in (default: your first shop).",
-)
 
 
 # --- Stripe's webhook -------------------------------------------------------------------------

@@ -26,14 +26,8 @@ from orders.services.cart import cart_of_user
 from orders.services.placement import InvoiceRequest, ShopChoice
 from orders.shipping import estimate_quoter, quoter_for
 from shops.roles import ORDERS
+from shops.scoping import X_SHOP_PARAMETER as X_SHOP
 from shops.scoping import ShopScopedViewSet
-
-X_SHOP = OpenApiParameter(
-    name="X-Shop",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Slug of the shop to act in (default: your first shop).",
-)
 
 
 def _lines_prefetch():

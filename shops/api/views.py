@@ -6,7 +6,7 @@ header's (or the user's first), objects of other shops are 404.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -16,14 +16,8 @@ from rest_framework.views import APIView
 from shops import scoping, selectors, services
 from shops.api import serializers as s
 from shops.models import Invitation, Membership, Shop, ShopApplication
+from shops.scoping import X_SHOP_PARAMETER as X_SHOP
 from shops.scoping import ShopScopedViewSet
-
-X_SHOP = OpenApiParameter(
-    name="X-Shop",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Slug of the shop to act in (default: your first shop).",
-)
 
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
