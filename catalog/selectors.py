@@ -27,7 +27,7 @@ from catalog.models import (
     Stocktake,
     StocktakeLine,
 )
-from shops.scoping import get_for_shop_or_404
+from shops.scoping.models import get_for_shop_or_404
 
 # --- Categories -----------------------------------------------------------------------------------
 CATEGORY_CACHE_KEY = "catalog:categories:v1"

@@ -29,7 +29,7 @@ from logistics.services.alerts import stall_after
 from logistics.services.fulfilment import EXAMPLE_CSV
 from marketplace.core.errors import DomainError
 from shops.roles import SHIPPING
-from shops.scoping import seller_view
+from shops.scoping.views import seller_view
 
 PAGE_SIZE = 20
 MAX_PRINT = 50

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from logistics.adapters import OFFLINE, adapter_choices, get_adapter_info
 from logistics.quote import Basis, Rate, RuleSnapshot, TemplateSnapshot
 from marketplace.core.states import StateMachine
-from shops.scoping import ShopOwnedModel, ShopScopedQuerySet
+from shops.scoping.models import ShopOwnedModel, ShopScopedQuerySet
 
 TRACKING_NUMBER_PLACEHOLDER = "{number}"
 ZERO = Decimal("0")

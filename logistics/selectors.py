@@ -21,7 +21,7 @@ from logistics.models import (
     TrackingEvent,
 )
 from marketplace.core.money import quantize
-from shops.scoping import get_for_shop_or_404
+from shops.scoping.models import get_for_shop_or_404
 
 
 def list_shipping_templates(shop) -> QuerySet[ShippingTemplate]:

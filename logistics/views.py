@@ -19,7 +19,7 @@ from logistics.quote import QuoteLine, quote_shipping
 from logistics.regions import region_name
 from marketplace.core.errors import DomainError
 from shops.roles import SHIPPING
-from shops.scoping import seller_view
+from shops.scoping.views import seller_view
 
 
 @seller_view(section=SHIPPING)

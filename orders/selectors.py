@@ -16,7 +16,7 @@ from orders.errors import ErrorCode
 from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, Order, OrderLine, Payment
 from promotions import pricing
 from promotions.pricing import PricedCart, PricedLine, PricedShop, PricingLine
-from shops.scoping import get_for_shop_or_404
+from shops.scoping.models import get_for_shop_or_404
 
 CART_SESSION_KEY = "orders_cart_token"
 

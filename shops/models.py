@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from compliance.crypto import EncryptedTextField, mask
 from marketplace.core.states import StateMachine
 from shops.roles import Role
-from shops.scoping import ShopOwnedModel
+from shops.scoping.models import ShopOwnedModel
 from shops.storage import private_storage
 
 

@@ -31,7 +31,7 @@ from orders.models import CartLine, Checkout, LedgerEntry, Order, Statement
 from shops import services
 from shops.models import ApplicationDocument, Invitation, Membership, Shop, ShopApplication
 from shops.roles import Role
-from shops.scoping import IsShopMember
+from shops.scoping.api import IsShopMember
 from tests.factories.accounts import AddressFactory, UserFactory
 from tests.factories.catalog import add_ready_image, make_product, sku, tea_category
 from tests.factories.logistics import ShippingRuleFactory, ShippingTemplateFactory

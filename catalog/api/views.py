@@ -24,8 +24,8 @@ from catalog.services import inventory, listing
 from catalog.services import products as product_services
 from catalog.services.listing import templates_for
 from shops import roles
-from shops.scoping import X_SHOP_PARAMETER as X_SHOP
-from shops.scoping import ShopScopedViewSet
+from shops.scoping.api import X_SHOP_PARAMETER as X_SHOP
+from shops.scoping.api import ShopScopedViewSet
 
 
 class ProductFilter(django_filters.FilterSet):

@@ -9,6 +9,8 @@ Created only when missing (by name), so staff edits survive re-running migration
 
 from django.db import migrations
 
+from marketplace.core.migration_operations import beat_schedules
+
 SCHEDULES = [
     {
         "name": "catalog: re-check low stock",
@@ -19,38 +21,10 @@ SCHEDULES = [
 ]
 
 
-def create(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for entry in SCHEDULES:
-        if PeriodicTask.objects.filter(name=entry["name"]).exists():
-            continue
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute=entry["crontab"]["minute"],
-            hour=entry["crontab"]["hour"],
-            day_of_week="*",
-            day_of_month="*",
-            month_of_year="*",
-            timezone="Asia/Shanghai",
-        )
-        PeriodicTask.objects.create(
-            name=entry["name"],
-            task=entry["task"],
-            crontab=crontab,
-            description=entry["description"],
-            enabled=True,
-        )
-
-
-def remove(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name__in=[entry["name"] for entry in SCHEDULES]).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0002_stock_ledger_append_only"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create, remove)]
+    operations = [beat_schedules(*SCHEDULES)]

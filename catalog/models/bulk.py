@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shops.scoping import ShopOwnedModel
+from shops.scoping.models import ShopOwnedModel
 from shops.storage import private_storage
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models.products import Sku
 from marketplace.core.states import StateMachine
-from shops.scoping import ShopOwnedModel, ShopScopedManager, ShopScopedQuerySet
+from shops.scoping.models import ShopOwnedModel, ShopScopedManager, ShopScopedQuerySet
 
 
 class AppendOnlyError(Exception):

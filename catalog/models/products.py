@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models.categories import Category
 from marketplace.core.states import StateMachine
-from shops.scoping import ShopOwnedModel
+from shops.scoping.models import ShopOwnedModel
 from shops.storage import private_storage
 
 MAX_IMAGES = 15

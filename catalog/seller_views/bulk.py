@@ -16,7 +16,8 @@ from catalog.seller_views.common import paginate
 from catalog.services import bulk
 from marketplace.core.errors import DomainError
 from shops import roles
-from shops.scoping import get_for_shop_or_404, seller_view
+from shops.scoping.models import get_for_shop_or_404
+from shops.scoping.views import seller_view
 
 SECTION = roles.PRODUCTS
 

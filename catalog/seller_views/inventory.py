@@ -22,7 +22,8 @@ from catalog.seller_views.common import error_message, paginate, query_without_p
 from catalog.services import inventory, stocktakes
 from marketplace.core.errors import DomainError
 from shops import roles
-from shops.scoping import get_for_shop_or_404, seller_view
+from shops.scoping.models import get_for_shop_or_404
+from shops.scoping.views import seller_view
 
 SECTION = roles.INVENTORY
 

@@ -32,7 +32,8 @@ from catalog.services.products import variant_matrix
 from marketplace.core.errors import DomainError
 from marketplace.core.states import history
 from shops import roles
-from shops.scoping import get_for_shop_or_404, seller_view
+from shops.scoping.models import get_for_shop_or_404
+from shops.scoping.views import seller_view
 
 SECTION = roles.PRODUCTS
 

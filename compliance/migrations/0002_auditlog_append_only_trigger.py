@@ -7,26 +7,10 @@ for the database owner.
 
 from django.db import migrations
 
-FORWARD = """
-CREATE OR REPLACE FUNCTION compliance_auditlog_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'compliance_auditlog is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER compliance_auditlog_append_only
-    BEFORE UPDATE OR DELETE ON compliance_auditlog
-    FOR EACH ROW EXECUTE FUNCTION compliance_auditlog_refuse_change();
-"""
-
-BACKWARD = """
-DROP TRIGGER IF EXISTS compliance_auditlog_append_only ON compliance_auditlog;
-DROP FUNCTION IF EXISTS compliance_auditlog_refuse_change();
-"""
+from marketplace.core.migration_operations import append_only
 
 
 class Migration(migrations.Migration):
     dependencies = [("compliance", "0001_initial")]
 
-    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
+    operations = [append_only("compliance_auditlog")]

@@ -25,8 +25,8 @@ from logistics.models import Shipment, ShipmentLine, ShippingTemplate, TrackingE
 from logistics.regions import all_regions
 from logistics.services.shipments import normalise_tracking_number
 from shops.roles import SHIPPING
-from shops.scoping import X_SHOP_PARAMETER as X_SHOP
-from shops.scoping import ShopScopedViewSet
+from shops.scoping.api import X_SHOP_PARAMETER as X_SHOP
+from shops.scoping.api import ShopScopedViewSet
 
 
 @extend_schema(parameters=[X_SHOP])

@@ -123,12 +123,17 @@ CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "US$", "EUR": "€", "GBP": "£", "HKD":
 
 
 def format_amount(amount, currency: str = DEFAULT_CURRENCY) -> str:
-    """A short display form for explanations ("¥12.50"); templates use the locale's formatting."""
-    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    """The one display form of money, in Python and (as the `money` filter) in templates:
+    the amount rounded to the currency's minor unit, grouped in the active language's number
+    format, with the currency's symbol ("¥1,288.00", "-¥3.00") or its code ("5 KRW")."""
+    from django.utils.formats import number_format
+
+    currency = (currency or DEFAULT_CURRENCY).upper()
     value = quantize(amount, currency)
-    if symbol:
-        return f"-{symbol}{-value}" if value < 0 else f"{symbol}{value}"
-    return f"{value} {currency.upper()}"
+    digits = number_format(abs(value), decimal_pos=minor_digits(currency), force_grouping=True)
+    sign = "-" if value < 0 else ""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {currency}"
 
 
 @dataclass(frozen=True, order=False)

@@ -1,14 +1,44 @@
-"""Celery tasks of the shared layer. They take ids and re-read, so a retry sends current data."""
+"""Celery tasks of the shared layer, and the one retry policy every chapter's tasks use.
+
+    from marketplace.core.tasks import retrying_task
+
+    @retrying_task
+    def send_transfer(transfer_id: int) -> str:      # takes ids, re-reads, is idempotent
+        ...
+
+A `retrying_task` is retried with exponential backoff (and jitter), up to five times, when it
+fails on something transient: the network, a provider that timed out (`OSError`, which covers
+`ConnectionError` and `TimeoutError`; adapters raise those for their providers' outages), or
+Redis. Every task is `acks_late` with rejection on a lost worker (the settings' defaults), so a
+task that dies mid-way is delivered again: that is why tasks must be idempotent. Beat jobs that
+run again on their own anyway use plain `shared_task`.
+"""
 
 from celery import shared_task
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from marketplace.core.mail import absolute_url, send_templated_mail
 from marketplace.core.models import Notification
 
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+TRANSIENT_ERRORS = (OSError, RedisConnectionError, RedisTimeoutError)
+
+RETRY_POLICY = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
-@shared_task(**RETRY)
+def retrying_task(func=None, **options):
+    """`shared_task` with the retry policy; `@retrying_task` or `@retrying_task(bind=True, ...)`."""
+    decorator = shared_task(**{**RETRY_POLICY, **options})
+    return decorator(func) if func is not None else decorator
+
+
+@retrying_task
 def send_notification_email(notification_id: int, template: str, context: dict | None = None):
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or not notification.user.is_active:

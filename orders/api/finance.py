@@ -23,8 +23,8 @@ from orders.models import LedgerEntry, Statement
 from orders.services import ledger
 from orders.services.payments import receive_payment_event
 from shops.roles import FINANCE
-from shops.scoping import X_SHOP_PARAMETER as X_SHOP
-from shops.scoping import ShopScopedViewSet
+from shops.scoping.api import X_SHOP_PARAMETER as X_SHOP
+from shops.scoping.api import ShopScopedViewSet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

@@ -26,8 +26,8 @@ from orders.services.cart import cart_of_user
 from orders.services.placement import InvoiceRequest, ShopChoice
 from orders.shipping import estimate_quoter, quoter_for
 from shops.roles import ORDERS
-from shops.scoping import X_SHOP_PARAMETER as X_SHOP
-from shops.scoping import ShopScopedViewSet
+from shops.scoping.api import X_SHOP_PARAMETER as X_SHOP
+from shops.scoping.api import ShopScopedViewSet
 
 
 def _lines_prefetch():

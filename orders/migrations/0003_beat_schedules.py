@@ -13,6 +13,8 @@ or doubled run changes nothing twice. Created only when missing (by name), so st
 
 from django.db import migrations
 
+from marketplace.core.migration_operations import beat_schedules
+
 SCHEDULES = [
     {
         "name": "orders: cancel unpaid orders",
@@ -35,33 +37,10 @@ SCHEDULES = [
 ]
 
 
-def create(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for entry in SCHEDULES:
-        if PeriodicTask.objects.filter(name=entry["name"]).exists():
-            continue
-        interval, _ = IntervalSchedule.objects.get_or_create(
-            every=entry["every_seconds"], period="seconds"
-        )
-        PeriodicTask.objects.create(
-            name=entry["name"],
-            task=entry["task"],
-            interval=interval,
-            description=entry["description"],
-            enabled=True,
-        )
-
-
-def remove(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name__in=[entry["name"] for entry in SCHEDULES]).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("orders", "0002_order_number_sequence"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create, remove)]
+    operations = [beat_schedules(*SCHEDULES)]

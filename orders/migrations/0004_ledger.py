@@ -6,33 +6,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from marketplace.core.migration_operations import append_only, beat_schedules
 
-# The ledger is append-only: PostgreSQL refuses to delete a row or to change one, except filling
-# in `available_at` once (an order's pending rows become available when it completes).
-APPEND_ONLY = """
-CREATE OR REPLACE FUNCTION orders_ledgerentry_append_only() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'orders_ledgerentry is append-only: a row cannot be deleted'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF (to_jsonb(NEW) - 'available_at') IS DISTINCT FROM (to_jsonb(OLD) - 'available_at')
-       OR (OLD.available_at IS NOT NULL AND NEW.available_at IS DISTINCT FROM OLD.available_at)
-    THEN
-        RAISE EXCEPTION 'orders_ledgerentry is append-only: only a pending row''s available_at may be set'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    RETURN NEW;
-END
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER orders_ledgerentry_append_only
-    BEFORE UPDATE OR DELETE ON orders_ledgerentry
-    FOR EACH ROW EXECUTE FUNCTION orders_ledgerentry_append_only();
-"""
-DROP_APPEND_ONLY = """
-DROP TRIGGER IF EXISTS orders_ledgerentry_append_only ON orders_ledgerentry;
-DROP FUNCTION IF EXISTS orders_ledgerentry_append_only();
-"""
 
 # Beat jobs of the money side (django-celery-beat rows, created only when missing, by name).
 SCHEDULES = [
@@ -50,29 +25,6 @@ SCHEDULES = [
         "a Stripe account.",
     },
 ]
-
-
-def create_schedules(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for entry in SCHEDULES:
-        if PeriodicTask.objects.filter(name=entry["name"]).exists():
-            continue
-        interval, _ = IntervalSchedule.objects.get_or_create(
-            every=entry["every_seconds"], period="seconds"
-        )
-        PeriodicTask.objects.create(
-            name=entry["name"],
-            task=entry["task"],
-            interval=interval,
-            description=entry["description"],
-            enabled=True,
-        )
-
-
-def remove_schedules(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name__in=[entry["name"] for entry in SCHEDULES]).delete()
 
 
 class Migration(migrations.Migration):
@@ -311,6 +263,8 @@ class Migration(migrations.Migration):
             model_name='transferreversal',
             constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='orders_reversal_amount_positive'),
         ),
-        migrations.RunSQL(APPEND_ONLY, DROP_APPEND_ONLY),
-        migrations.RunPython(create_schedules, remove_schedules),
+        # The ledger is append-only: PostgreSQL refuses to delete a row or to change one, except
+        # filling in `available_at` once (an order's pending rows become available when it completes).
+        append_only("orders_ledgerentry", settable_once="available_at"),
+        beat_schedules(*SCHEDULES),
     ]

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.states import StateMachine
-from shops.scoping import ShopOwnedModel, ShopScopedQuerySet
+from shops.scoping.models import ShopOwnedModel, ShopScopedQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

@@ -28,7 +28,8 @@ from orders.models import LedgerEntry, Statement
 from orders.payments.stripe import StripeUnavailable
 from orders.services import ledger, settlement, transfers
 from shops.roles import FINANCE
-from shops.scoping import get_for_shop_or_404, seller_view
+from shops.scoping.models import get_for_shop_or_404
+from shops.scoping.views import seller_view
 
 PAGE_SIZE = 50
 RECENT = 8

@@ -17,7 +17,7 @@ from marketplace.core.errors import DomainError
 from orders import forms, selectors, services
 from orders.models import Order
 from shops.roles import ORDERS
-from shops.scoping import seller_view
+from shops.scoping.views import seller_view
 
 PAGE_SIZE = 20
 MAX_SLIPS = 50

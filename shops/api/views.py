@@ -13,11 +13,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shops import scoping, selectors, services
+from shops import selectors, services
 from shops.api import serializers as s
 from shops.models import Invitation, Membership, Shop, ShopApplication
-from shops.scoping import X_SHOP_PARAMETER as X_SHOP
-from shops.scoping import ShopScopedViewSet
+from shops.scoping import views as scoping
+from shops.scoping.api import X_SHOP_PARAMETER as X_SHOP
+from shops.scoping.api import ShopScopedViewSet
 
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -20,9 +20,11 @@ from django.views.decorators.http import require_POST
 from marketplace.core import notifications
 from marketplace.core.errors import DomainError
 from marketplace.core.states import can_transition
-from shops import forms, scoping, selectors, services
+from shops import forms, selectors, services
 from shops.models import Invitation, Membership, ShopApplication
-from shops.scoping import get_for_shop_or_404, seller_view
+from shops.scoping import views as scoping
+from shops.scoping.models import get_for_shop_or_404
+from shops.scoping.views import seller_view
 from shops.services.settlement import create_stripe_onboarding_link, stripe_configured
 
 
