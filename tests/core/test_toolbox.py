@@ -104,4 +104,4 @@ def test_retrying_tasks_retry_transient_failures_with_backoff():
     assert flaky.autoretry_for == RETRY_POLICY["autoretry_for"]
     assert all(issubclass(error, OSError) for error in (ConnectionError, TimeoutError))
     assert flaky.retry_backoff is True and flaky.max_retries == 5
-    assert flaky.delay().get() == "ok"
+    assert flaky.apply().result == "ok"
