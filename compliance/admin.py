@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from compliance.models import AuditLog, ProhibitedWord
+from marketplace.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor_repr", "action", "object_repr", "shop_id", "ip_address"]
     list_filter = ["action", "content_type", ("created_at", admin.DateFieldListFilter)]
     search_fields = [
@@ -38,16 +39,8 @@ class AuditLogAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    # Append-only: nobody adds, edits or deletes entries here (the database refuses it too).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+    # Append-only: nobody adds, edits or deletes entries (ReadOnlyAdmin; the database refuses
+    # it too), so the list has no actions either.
     def get_actions(self, request):
         return {}
 

@@ -1,7 +1,7 @@
 """Forms of the seller center and of the review screens in admin.
 
 Forms parse and show errors on the right field; the rules live in shops.services, whose
-DomainError is placed on the field it names (`apply_domain_error`).
+DomainError `marketplace.core.pages.refusals` places on the field it names (or above the form).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.errors import DomainError
+from marketplace.core.pages import refusals
 from shops import services
 from shops.models import (
     BRAND_TYPES,
@@ -27,12 +27,6 @@ IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
 
 
-class DomainErrorFormMixin:
-    def apply_domain_error(self, error: DomainError) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, str(error.message))
-
-
 class ShopTypeField(forms.ChoiceField):
     widget = forms.RadioSelect
 
@@ -40,12 +34,12 @@ class ShopTypeField(forms.ChoiceField):
         super().__init__(choices=ShopType.choices, label=_("Shop type"), **kwargs)
 
 
-class StartApplicationForm(DomainErrorFormMixin, forms.Form):
+class StartApplicationForm(forms.Form):
     shop_type = ShopTypeField()
 
 
 # --- The wizard's steps -------------------------------------------------------------------------
-class StepForm(DomainErrorFormMixin, forms.Form):
+class StepForm(forms.Form):
     """A wizard step editing some of the application's fields."""
 
     def __init__(self, *args, application: ShopApplication, **kwargs):
@@ -62,19 +56,15 @@ class StepForm(DomainErrorFormMixin, forms.Form):
     def save(self, *, actor, request=None) -> bool:
         """Save through the services, all or nothing; False (with errors on the form) when a
         rule refuses."""
-        try:
-            with transaction.atomic():
-                self.save_extra(actor=actor, request=request)
-                services.update_application(
-                    application=self.application,
-                    actor=actor,
-                    request=request,
-                    **self.service_fields(),
-                )
-        except DomainError as error:
-            self.apply_domain_error(error)
-            return False
-        return True
+        with refusals(form=self) as outcome, transaction.atomic():
+            self.save_extra(actor=actor, request=request)
+            services.update_application(
+                application=self.application,
+                actor=actor,
+                request=request,
+                **self.service_fields(),
+            )
+        return outcome.ok
 
     def save_extra(self, *, actor, request=None) -> None:
         """What a step saves besides fields (the logo); runs in the same transaction."""
@@ -129,15 +119,16 @@ class ShopStepForm(StepForm):
         initial.pop("logo", None)
         return initial
 
-    def clean_shop_name(self):
-        name = self.cleaned_data["shop_name"]
-        try:
-            display, _normalized = services.clean_shop_name(
-                name, shop_type=self.application.shop_type, application=self.application
-            )
-        except DomainError as error:
-            raise forms.ValidationError(str(error.message), code=error.code) from error
-        return display
+    def clean(self):
+        cleaned = super().clean()
+        if "shop_name" in cleaned:  # the name rules, before anything is saved
+            with refusals(form=self):
+                cleaned["shop_name"], _normalized = services.clean_shop_name(
+                    cleaned["shop_name"],
+                    shop_type=self.application.shop_type,
+                    application=self.application,
+                )
+        return cleaned
 
     def service_fields(self) -> dict:
         fields = dict(self.cleaned_data)
@@ -244,7 +235,7 @@ class SettlementStepForm(StepForm):
         return number
 
 
-class DocumentForm(DomainErrorFormMixin, forms.Form):
+class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"))
     file = forms.FileField(
         label=_("File"),
@@ -267,7 +258,7 @@ class DocumentForm(DomainErrorFormMixin, forms.Form):
         ]
 
 
-class SubmitForm(DomainErrorFormMixin, forms.Form):
+class SubmitForm(forms.Form):
     accept_agreement = forms.BooleanField(
         label=_(
             "I have read and accept the seller agreement, including the deposit and fees "
@@ -278,7 +269,7 @@ class SubmitForm(DomainErrorFormMixin, forms.Form):
 
 
 # --- The running shop ---------------------------------------------------------------------------
-class ShopProfileForm(DomainErrorFormMixin, forms.ModelForm):
+class ShopProfileForm(forms.ModelForm):
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
@@ -307,12 +298,12 @@ def role_descriptions():
     return [(role.label, ROLE_DESCRIPTIONS[role]) for role in Role]
 
 
-class InviteForm(DomainErrorFormMixin, forms.Form):
+class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class RoleForm(DomainErrorFormMixin, forms.Form):
+class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 

@@ -1,15 +1,13 @@
 """Celery tasks of shops: thin wrappers that re-read by id and call mail/services."""
 
-from celery import shared_task
 from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.core.mail import absolute_url, send_templated_mail
+from marketplace.core.tasks import retrying_task
 
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
 
-
-@shared_task(**RETRY)
+@retrying_task
 def send_staff_invitation(invitation_id: int, token: str) -> bool:
     from shops.models import Invitation
 

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Address, PolicyAcceptance, User
+from marketplace.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class AddressInline(admin.TabularInline):
@@ -21,14 +22,9 @@ class AddressInline(admin.TabularInline):
     ]
 
 
-class PolicyAcceptanceInline(admin.TabularInline):
+class PolicyAcceptanceInline(ReadOnlyInline):
     model = PolicyAcceptance
-    extra = 0
-    can_delete = False
     readonly_fields = ["document", "version", "accepted_at", "ip_address"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class AdminUserCreationForm(UserCreationForm):
@@ -86,14 +82,15 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(PolicyAcceptance)
-class PolicyAcceptanceAdmin(admin.ModelAdmin):
+class PolicyAcceptanceAdmin(ReadOnlyAdmin):
+    """Proof of acceptance, written at sign-up: staff read it."""
+
     list_display = ["user", "document", "version", "accepted_at", "ip_address"]
     list_filter = ["document", "version"]
     search_fields = ["user__email"]
     readonly_fields = ["user", "document", "version", "accepted_at", "ip_address"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a user in admin deletes their acceptances, and admin allows that only when
+        # this admin allows deleting them: keep Django's permission check here.
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)

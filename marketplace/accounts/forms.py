@@ -76,6 +76,10 @@ class LoginForm(AuthenticationForm):
 class ResendVerificationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
 
+    def apply_domain_error(self, error) -> None:
+        """Under a refused verification link this form is offered empty, and the page states the
+        refusal above it (`refusals(form=...)` calls this; an unbound form carries no errors)."""
+
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the e-mail goes out from a Celery task after commit."""

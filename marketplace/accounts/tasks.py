@@ -1,6 +1,5 @@
 """E-mails about accounts. Tasks take ids and re-read the user, so a retry sends current data."""
 
-from celery import shared_task
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -9,11 +8,10 @@ from django.utils.http import urlsafe_base64_encode
 from marketplace.accounts.models import User
 from marketplace.accounts.tokens import make_verification_token
 from marketplace.core.mail import absolute_url, send_templated_mail
+from marketplace.core.tasks import retrying_task
 
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
 
-
-@shared_task(**RETRY)
+@retrying_task
 def send_verification_email(user_id: int) -> bool:
     user = User.objects.filter(pk=user_id, email_verified_at__isnull=True).first()
     if user is None:
@@ -28,7 +26,7 @@ def send_verification_email(user_id: int) -> bool:
     return True
 
 
-@shared_task(**RETRY)
+@retrying_task
 def send_already_registered_email(user_id: int) -> bool:
     """Someone signed up with an address that has an account: tell its owner, not the visitor."""
     user = User.objects.filter(pk=user_id).first()
@@ -47,7 +45,7 @@ def send_already_registered_email(user_id: int) -> bool:
     return True
 
 
-@shared_task(**RETRY)
+@retrying_task
 def send_password_reset_email(user_id: int) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:

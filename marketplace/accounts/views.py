@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.accounts import forms, services
 from marketplace.accounts.models import Address
-from marketplace.core.errors import DomainError
+from marketplace.core.pages import refusals
 
 
 def client_ip(request) -> str | None:
@@ -41,13 +41,14 @@ def signup_done(request):
 
 
 def verify_email(request, token):
-    try:
+    resend_form = forms.ResendVerificationForm()
+    with refusals(form=resend_form) as outcome:
         services.verify_email(token=token)
-    except DomainError as error:
+    if not outcome.ok:
         return render(
             request,
             "accounts/verify_failed.html",
-            {"message": error.message, "code": error.code, "form": forms.ResendVerificationForm()},
+            {"message": outcome.error.message, "code": outcome.error.code, "form": resend_form},
             status=400,
         )
     messages.success(request, _("Thank you: your e-mail address is verified. Please sign in."))
@@ -153,11 +154,9 @@ def address_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         is_default = data.pop("is_default", False)
-        try:
+        with refusals(form=form) as outcome:
             services.save_address(user=request.user, address=address, is_default=is_default, **data)
-        except DomainError as error:
-            form.add_error(error.field, error.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The address was saved."))
             return redirect("accounts:addresses")
     return render(request, "accounts/address_form.html", {"form": form, "address": address})

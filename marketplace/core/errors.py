@@ -1,7 +1,8 @@
 """The one application error type (STYLE: "one domain error type with a code enum per app").
 
 Services raise `DomainError` (or a subclass) when a business rule refuses an action. The API's
-exception handler turns it into a 400/409 JSON error; `DomainErrorFormMixin` puts it on a form.
+exception handler turns it into a 400/409 JSON error; `marketplace.core.pages.refusals` puts it
+on a form field or shows it as a message.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from marketplace.core import notifications
-from marketplace.core.errors import DomainError
+from marketplace.core.pages import refusals
 from marketplace.core.states import can_transition
 from shops import forms, selectors, services
 from shops.models import Invitation, Membership, ShopApplication
@@ -100,16 +100,14 @@ def open_shop(request):
     open_application = selectors.get_open_application(request.user)
     form = forms.StartApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals(form=form) as outcome:
             application = services.start_application(
                 applicant=request.user, shop_type=form.cleaned_data["shop_type"], request=request
             )
-        except DomainError as error:
-            form.apply_domain_error(error)
-            if open_application is not None:  # the form is not shown then: say it above
-                messages.error(request, error.message)
-        else:
+        if outcome.ok:
             return redirect(_step_url(application, "shop"))
+        if open_application is not None:  # the form is not shown then: say it above
+            messages.error(request, outcome.error.message)
     context = {
         "form": form,
         "terms": selectors.list_shop_type_terms(),
@@ -193,7 +191,7 @@ def _documents_step(request, application):
         if "continue" in request.POST and not request.FILES:
             return redirect(_step_url(application, "settlement"))
         if form.is_valid():
-            try:
+            with refusals(form=form) as outcome:
                 services.add_document(
                     application=application,
                     actor=request.user,
@@ -202,9 +200,7 @@ def _documents_step(request, application):
                     expires_on=form.cleaned_data["expires_on"],
                     request=request,
                 )
-            except DomainError as error:
-                form.apply_domain_error(error)
-            else:
+            if outcome.ok:
                 messages.success(request, _("Document uploaded."))
                 return redirect(_step_url(application, "documents"))
     missing_documents = [
@@ -226,16 +222,14 @@ def _documents_step(request, application):
 def _submit_step(request, application):
     form = forms.SubmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals(form=form) as outcome:
             services.submit_application(
                 application=application,
                 actor=request.user,
                 accept_agreement=True,
                 request=request,
             )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Application submitted. We will let you know the decision here and by e-mail."),
@@ -271,16 +265,14 @@ def application_document_delete(request, application_id, document_id):
     document = selectors.get_document_of_user_or_404(
         user=request.user, application_pk=application_id, pk=document_id
     )
-    try:
+    with refusals(request) as outcome:
         services.remove_document(
             application=document.application,
             actor=request.user,
             document=document,
             request=request,
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Document removed."))
     return redirect(_step_url(document.application, "documents"))
 
@@ -289,11 +281,9 @@ def application_document_delete(request, application_id, document_id):
 @seller_view(section=None, shop_required=False)
 def application_withdraw(request, application_id):
     application = selectors.get_application_of_user_or_404(user=request.user, pk=application_id)
-    try:
+    with refusals(request) as outcome:
         services.withdraw_application(application=application, actor=request.user, request=request)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("The application was withdrawn."))
     return redirect("seller:open-shop")
 
@@ -303,7 +293,7 @@ def application_withdraw(request, application_id):
 def application_stripe(request, application_id):
     application = selectors.get_application_of_user_or_404(user=request.user, pk=application_id)
     back = request.build_absolute_uri(_step_url(application, "settlement"))
-    try:
+    with refusals(request) as outcome:
         url = create_stripe_onboarding_link(
             application=application,
             actor=request.user,
@@ -311,10 +301,9 @@ def application_stripe(request, application_id):
             refresh_url=back,
             request=request,
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(_step_url(application, "settlement"))
-    return redirect(url)
+    if outcome.ok:
+        return redirect(url)
+    return redirect(_step_url(application, "settlement"))
 
 
 # --- The running shop ---------------------------------------------------------------------------
@@ -324,7 +313,7 @@ def shop_profile(request):
     form = forms.ShopProfileForm(request.POST or None, request.FILES or None, instance=shop)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
+        with refusals(form=form) as outcome:
             services.update_shop_profile(
                 shop=shop,
                 actor=request.user,
@@ -333,9 +322,7 @@ def shop_profile(request):
                 request=request,
                 **data,
             )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
+        if outcome.ok:
             messages.success(request, _("The shop profile is saved."))
             return redirect("seller:shop-profile")
     return TemplateResponse(
@@ -348,7 +335,7 @@ def staff(request):
     shop = request.shop
     form = forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals(form=form) as outcome:
             services.invite_staff(
                 shop=shop,
                 actor=request.user,
@@ -356,9 +343,7 @@ def staff(request):
                 role=form.cleaned_data["role"],
                 request=request,
             )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
+        if outcome.ok:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
@@ -383,7 +368,7 @@ def staff_role(request, membership_id):
     if not form.is_valid():
         messages.error(request, _("Choose a role from the list."))
         return redirect("seller:staff")
-    try:
+    with refusals(request) as outcome:
         services.change_role(
             shop=request.shop,
             actor=request.user,
@@ -391,9 +376,7 @@ def staff_role(request, membership_id):
             role=form.cleaned_data["role"],
             request=request,
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Role changed."))
     return redirect("seller:staff")
 
@@ -402,13 +385,11 @@ def staff_role(request, membership_id):
 @seller_view(section="staff")
 def staff_remove(request, membership_id):
     membership = get_for_shop_or_404(Membership, shop=request.shop, pk=membership_id)
-    try:
+    with refusals(request) as outcome:
         services.remove_member(
             shop=request.shop, actor=request.user, membership=membership, request=request
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(
             request, _("%(email)s no longer works in this shop.") % {"email": membership.user.email}
         )
@@ -420,13 +401,11 @@ def staff_remove(request, membership_id):
 @seller_view(section="staff")
 def invitation_revoke(request, invitation_id):
     invitation = get_for_shop_or_404(Invitation, shop=request.shop, pk=invitation_id)
-    try:
+    with refusals(request) as outcome:
         services.revoke_invitation(
             shop=request.shop, actor=request.user, invitation=invitation, request=request
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Invitation revoked."))
     return redirect("seller:staff")
 
@@ -437,10 +416,9 @@ def accept_invitation(request, token):
     if invitation is None or invitation.email != request.user.email:
         raise Http404
     if request.method == "POST":
-        try:
+        with refusals(request) as outcome:
             membership = services.accept_invitation(token=token, user=request.user, request=request)
-        except DomainError as error:
-            messages.error(request, error.message)
+        if not outcome.ok:
             return redirect("seller:dashboard")
         scoping.forget_memberships(request)
         scoping.switch_shop(request, slug=membership.shop.slug)
