@@ -6,7 +6,7 @@
     receive_tracking_webhook("offline", body, headers)      # the signed carrier webhook
     poll_due_shipments()                                    # beat: poll carriers, run the simulator
 
-`create_shipment` is called by the orders chapter's `ship_order` (orders/services/fulfilment.py)
+`create_shipment` is called by the orders chapter's `ship_order` (orders/fulfilment/services.py)
 inside the transaction that also moves the order to shipped: logistics never changes an order.
 When a parcel is delivered, `logistics.events.parcel_delivered` tells orders (after commit).
 Every report is recorded once (`TrackingEvent.external_id`), so replays and doubled beat runs
