@@ -35,8 +35,8 @@ class CarrierWithShopRatesAdmin(CarrierAdmin):
 
 def register(site=admin.site) -> None:
     """Put the extended carriers' admin in place of logistics' own (idempotent)."""
-    if isinstance(site._registry.get(Carrier), CarrierWithShopRatesAdmin):
-        return
     if site.is_registered(Carrier):
+        if isinstance(site.get_model_admin(Carrier), CarrierWithShopRatesAdmin):
+            return
         site.unregister(Carrier)
     site.register(Carrier, CarrierWithShopRatesAdmin)

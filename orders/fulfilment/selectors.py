@@ -55,9 +55,7 @@ def deadline(order, *, now: datetime | None = None) -> Deadline:
     if promised is None:
         return Deadline(None, False, None)
     now = now or timezone.now()
-    estimate = logistics_services.estimate_for_unshipped(
-        order.paid_at, order.province_code, now=now
-    )
+    estimate = logistics_services.estimate_for_unshipped(promised, order.province_code, now=now)
     return Deadline(promised, now > promised, estimate)
 
 
@@ -113,8 +111,9 @@ def list_shipped_orders(shop, *, limit: int = 50) -> list[Order]:
     return list(_with_lines(orders)[:limit])
 
 
-def list_unshipped_orders(*, paid_before: datetime, limit: int) -> list[Order]:
-    """Orders of every shop paid before `paid_before` with nothing shipped yet."""
+def list_late_unshipped_orders(*, now: datetime, limit: int) -> list[Order]:
+    """Orders of every shop with nothing shipped yet whose `ship_by` has passed, oldest first."""
+    paid_before = now - logistics_services.ship_within()  # ship_by(order) < now, in SQL
     return list(
         Order.objects.filter(
             state__in=(State.PAID, State.ACCEPTED), paid_at__lt=paid_before

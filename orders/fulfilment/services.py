@@ -248,9 +248,7 @@ def alert_late_shipments(*, now: datetime | None = None, limit: int = 500) -> in
     buyers, once per order (logistics keeps the alert: `SlaAlert`). Returns how many orders were
     alerted (now)."""
     now = now or timezone.now()
-    late = selectors.list_unshipped_orders(
-        paid_before=now - logistics_services.ship_within(), limit=limit
-    )
+    late = selectors.list_late_unshipped_orders(now=now, limit=limit)
     if not late:
         return 0
     known = logistics_selectors.late_shipments_alerted(order.pk for order in late)
