@@ -1,8 +1,11 @@
 """Django admin for platform staff: carriers (managed here), and a read-only view of shops'
 carrier choices and shipping templates for support (shops change those in the seller center,
 where the template rules are checked); shipments with their tracking, delivery alerts, and the
-platform-wide delivery performance page (carrier scorecards, each shop's late-shipment rate),
-linked from the carriers list."""
+platform-wide delivery performance page (carrier scorecards), linked from the carriers list.
+
+The orders chapter extends the carriers' admin (`orders.fulfilment.admin`) so that the
+performance page also shows each shop's late-shipment rate, an orders rule: `CarrierAdmin`
+offers `performance_context()` and `performance_template` for that."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from logistics import selectors, services
+from logistics import selectors
 from logistics.models import (
     Carrier,
     Shipment,
@@ -28,7 +31,7 @@ from logistics.models import (
     TrackingEvent,
 )
 from logistics.regions import region_name
-from shops.models import Shop
+from marketplace.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(Carrier)
@@ -57,6 +60,7 @@ class CarrierAdmin(admin.ModelAdmin):
     ]
     actions = ["activate", "deactivate"]
     change_list_template = "logistics/admin/carrier_change_list.html"
+    performance_template = "logistics/admin/performance.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(shops=Count("shop_links"))
@@ -102,16 +106,9 @@ class CarrierAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # shipments will point at carriers: deactivate instead
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def performance_context(self, request, *, since) -> dict:
+        """More for the delivery performance page (the orders chapter adds the shops' rates)."""
+        return {}
 
 
 @admin.register(ShopCarrier)
@@ -122,7 +119,7 @@ class ShopCarrierAdmin(ReadOnlyAdmin):
     list_select_related = ["shop", "carrier"]
 
 
-class ShippingRuleInline(admin.TabularInline):
+class ShippingRuleInline(ReadOnlyInline):
     model = ShippingRule
     fields = [
         "province_names",
@@ -133,15 +130,10 @@ class ShippingRuleInline(admin.TabularInline):
         "free_shipping_applies",
     ]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     @admin.display(description=gettext_lazy("provinces"))
     def province_names(self, rule):
         return ", ".join(region_name(code) for code in rule.provinces)
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ShippingTemplate)
@@ -163,27 +155,17 @@ class ShippingTemplateAdmin(ReadOnlyAdmin):
 
 
 # --- Shipments, tracking, alerts, performance ----------------------------------------------------
-class ShipmentLineInline(admin.TabularInline):
+class ShipmentLineInline(ReadOnlyInline):
     model = ShipmentLine
     fields = ["sku_code", "title", "options", "quantity", "order_line_id"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class TrackingEventInline(admin.TabularInline):
+class TrackingEventInline(ReadOnlyInline):
     model = TrackingEvent
     fields = ["occurred_at", "status", "region", "location", "description", "source", "received_at"]
     readonly_fields = fields
     ordering = ["-occurred_at", "-id"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Shipment)
@@ -220,15 +202,10 @@ class SlaAlertAdmin(ReadOnlyAdmin):
 
 
 def delivery_performance(request, model_admin):
-    """Platform-wide: each carrier's scorecard and each shop's late-shipment rate (SQL)."""
+    """Platform-wide: each carrier's scorecard (SQL), and whatever the carriers' admin adds."""
     days = request.GET.get("days", "30")
     days = int(days) if days in ("30", "90", "365") else 30
     since = timezone.now() - timedelta(days=days)
-    rates = sorted(
-        selectors.late_shipment_rates(since=since).values(),
-        key=lambda rate: (-(rate.rate or 0), -rate.orders),
-    )[:100]
-    shops = {shop.pk: shop for shop in Shop.objects.filter(pk__in=[rate.shop_id for rate in rates])}
     context = {
         **model_admin.admin_site.each_context(request),
         "title": gettext_lazy("Delivery performance"),
@@ -236,7 +213,6 @@ def delivery_performance(request, model_admin):
         "days": days,
         "periods": (30, 90, 365),
         "scores": selectors.carrier_scorecard(since=since),
-        "shop_rates": [(shops.get(rate.shop_id), rate) for rate in rates],
-        "hours": int(services.ship_within().total_seconds() // 3600),
+        **model_admin.performance_context(request, since=since),
     }
-    return TemplateResponse(request, "logistics/admin/performance.html", context)
+    return TemplateResponse(request, model_admin.performance_template, context)

@@ -27,7 +27,6 @@ class ErrorCode(StrEnum):
     BAD_EVENT = "bad_event"
     UNKNOWN_PARCEL = "unknown_parcel"
     BAD_FILE = "bad_file"
-    ORDERS_UNAVAILABLE = "orders_unavailable"
 
 
 class LogisticsError(DomainError):

@@ -1,7 +1,7 @@
 """The domain events the logistics chapter publishes (DESIGN §2), for the apps above it.
 
 Logistics sits below orders and never imports it. When a parcel is delivered, orders must mark
-the order delivered: it subscribes in its `apps.py` (through `orders/receivers_logistics.py`)
+the order delivered: it subscribes in its `apps.py` (through `orders/fulfilment/receivers.py`)
 
     from logistics import events
     events.parcel_delivered.subscribe(handler)      # handler(**payload), after commit

@@ -1,6 +1,7 @@
 """Seller-center forms of logistics: the shipping template editor (rules inline) and the shop's
 carriers. Forms parse and put each problem on its field; the rules are in `logistics.services`
-(`template_problems`), which the service runs again before writing."""
+(`template_problems`), which the service runs again before writing. A service's refusal reaches
+the page through `marketplace.core.pages.refusals`."""
 
 from __future__ import annotations
 
@@ -118,9 +119,19 @@ class ShippingTemplateForm(RateFormMixin):
         label=_("Use for products without a template of their own"), required=False
     )
 
+    def __init__(self, *args, formset=None, **kwargs):
+        """`formset`: the template's rules, edited with it (`rule_formset`)."""
+        super().__init__(*args, **kwargs)
+        self.formset = formset
+
     @classmethod
     def initial_from(cls, template) -> dict:
         return {name: plain(getattr(template, name)) for name in services.TEMPLATE_FIELDS}
+
+    def apply_domain_error(self, error: DomainError) -> None:
+        """A service's refusal on its field: `rules.<i>.<field>` on that rule's form."""
+        rule_forms = self.formset.kept_forms() if self.formset is not None else []
+        apply_problem(self, rule_forms, error.field, str(error.message))
 
 
 class ShippingRuleForm(RateFormMixin):
@@ -245,10 +256,6 @@ def apply_problem(form, rule_forms, field: str | None, message) -> None:
     form.add_error(field if field in form.fields else None, message)
 
 
-def apply_domain_error(form, formset, error: DomainError) -> None:
-    apply_problem(form, formset.kept_forms(), error.field, str(error.message))
-
-
 class QuotePreviewForm(forms.Form):
     """Try a saved template: what a buyer in a province pays for a parcel (GET, nothing saved)."""
 
@@ -317,118 +324,3 @@ class ShopCarriersForm(forms.Form):
     def rows(self):
         """Per carrier: the carrier, its account field (bound) — for the table in the page."""
         return [(carrier, self[f"account_{carrier.pk}"]) for carrier in self.carrier_list]
-
-    def apply_domain_error(self, error: DomainError) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, str(error.message))
-
-
-# --- Fulfilment -----------------------------------------------------------------------------------
-class ShipForm(forms.Form):
-    """Ship a parcel of an order: which carrier, the tracking number, how many of each line
-    (everything left by default), and optionally what the carrier charged."""
-
-    carrier = forms.TypedChoiceField(label=_("Carrier"), coerce=int)
-    tracking_number = forms.CharField(
-        label=_("Tracking number"),
-        max_length=60,
-        help_text=_("6 to 40 letters, digits or dashes, as on the carrier's label."),
-    )
-    cost = forms.DecimalField(
-        label=_("Carrier's charge (optional)"),
-        required=False,
-        min_value=Decimal("0"),
-        max_digits=12,
-        decimal_places=2,
-        help_text=_("What you pay the carrier for this parcel; it feeds your carrier scorecard."),
-    )
-
-    def __init__(self, *args, order, carriers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.order = order
-        self.fields["carrier"].choices = [(link.carrier_id, link.carrier.name) for link in carriers]
-        chosen = next(
-            (link.carrier_id for link in carriers if link.carrier.code == order.carrier_code),
-            None,
-        ) or next((link.carrier_id for link in carriers if link.is_default), None)
-        if chosen is not None:
-            self.fields["carrier"].initial = chosen
-        self.line_fields = []
-        for line in order.lines:
-            if line.quantity_to_ship <= 0:
-                continue
-            name = f"line_{line.id}"
-            self.fields[name] = forms.IntegerField(
-                label=line.title,
-                min_value=0,
-                max_value=line.quantity_to_ship,
-                initial=line.quantity_to_ship,
-            )
-            self.line_fields.append((line, name))
-
-    def lines(self):
-        """(order line, bound quantity field) for the table in the page."""
-        return [(line, self[name]) for line, name in self.line_fields]
-
-    def clean(self):
-        data = super().clean()
-        if self.line_fields and not any(data.get(name) for _line, name in self.line_fields):
-            raise forms.ValidationError(_("Choose what goes in the parcel."))
-        return data
-
-    def parcel(self):
-        from logistics.order_source import Parcel
-
-        quantities = {
-            line.id: self.cleaned_data[name]
-            for line, name in self.line_fields
-            if self.cleaned_data.get(name)
-        }
-        return Parcel(
-            order_number=self.order.number,
-            carrier_id=self.cleaned_data["carrier"],
-            tracking_number=self.cleaned_data["tracking_number"],
-            quantities=quantities,
-            cost=self.cleaned_data.get("cost"),
-        )
-
-    def apply_domain_error(self, error: DomainError) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, str(error.message))
-
-
-class BulkShipForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_(
-            "Columns: order_number, carrier, tracking_number (and sku_code, quantity to "
-            "ship part of an order). UTF-8 or GBK."
-        ),
-    )
-
-    MAX_BYTES = 2 * 1024 * 1024
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large (2 MB at most)."))
-        return upload
-
-
-class ShipmentFilterForm(forms.Form):
-    STATES = [
-        ("", _("All")),
-        ("open", _("On the way")),
-        ("exception", _("Exceptions")),
-        ("stalled", _("No recent update")),
-        ("delivered", _("Delivered")),
-    ]
-    state = forms.ChoiceField(label=_("Show"), choices=STATES, required=False)
-    q = forms.CharField(label=_("Order or tracking number"), required=False, max_length=40)
-
-
-class PeriodForm(forms.Form):
-    PERIODS = [("30", _("Last 30 days")), ("90", _("Last 90 days")), ("365", _("Last year"))]
-    days = forms.TypedChoiceField(
-        label=_("Period"), choices=PERIODS, coerce=int, required=False, empty_value=30
-    )

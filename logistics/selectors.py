@@ -59,6 +59,18 @@ def list_shop_carriers(shop) -> QuerySet[ShopCarrier]:
     )
 
 
+def shop_carrier_ids_by_name(shop) -> dict[str, int]:
+    """The shop's active carriers by code and by name in either language, lower-cased (as a
+    bulk-shipping file may name them): {name: carrier id}. One query."""
+    found: dict[str, int] = {}
+    links = ShopCarrier.objects.for_shop(shop).filter(carrier__is_active=True)
+    for link in links.select_related("carrier"):
+        carrier = link.carrier
+        for name in (carrier.code, carrier.name_en, carrier.name_zh):
+            found.setdefault(name.strip().lower(), carrier.pk)
+    return found
+
+
 # --- Shipments and tracking ---------------------------------------------------------------------
 def _timeline():
     return Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id"))
@@ -81,6 +93,30 @@ def list_shipments(shop, *, state: str = "", stalled_before=None, query: str = "
     return shipments.prefetch_related(
         Prefetch("lines", queryset=ShipmentLine.objects.order_by("id"))
     ).order_by("-shipped_at", "-id")
+
+
+def list_shop_parcels(shop):
+    """The shop's parcels, newest first, with carrier, lines and tracking events (three queries
+    per page): the API's list."""
+    return (
+        Shipment.objects.for_shop(shop)
+        .select_related("carrier")
+        .prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.order_by("id")), _timeline()
+        )
+        .order_by("-shipped_at", "-id")
+    )
+
+
+def tracking_numbers_taken(*, carrier_ids, numbers) -> dict[tuple[int, str], tuple[int, str]]:
+    """Which of these tracking numbers parcels already use, whichever shop shipped them:
+    {(carrier id, number): (shop id, order number)}. One query."""
+    return {
+        (carrier_id, number): (shop_id, order_number)
+        for carrier_id, number, shop_id, order_number in Shipment.objects.filter(
+            carrier_id__in=set(carrier_ids), tracking_number__in=set(numbers)
+        ).values_list("carrier_id", "tracking_number", "shop_id", "order_number")
+    }
 
 
 def shipment_counts(shop, *, stalled_before) -> dict[str, int]:
@@ -143,6 +179,15 @@ def get_shipment_for_shop_or_404(*, shop, pk) -> Shipment:
         ),
         shop=shop,
         pk=pk,
+    )
+
+
+def late_shipments_alerted(order_ids) -> set[int]:
+    """Which of these orders have had their late-shipment alert already."""
+    return set(
+        SlaAlert.objects.filter(
+            kind=SlaAlert.Kind.LATE_SHIPMENT, order_id__in=list(order_ids)
+        ).values_list("order_id", flat=True)
     )
 
 
@@ -233,16 +278,3 @@ def carrier_scorecard(*, shop=None, since=None) -> list[CarrierScore]:
         )
         for row in rows
     ]
-
-
-def late_shipment_rates(*, since, shop_id=None) -> dict:
-    """Per shop: orders paid since `since` and how many shipped late (the orders chapter's
-    aggregate, through `logistics.order_source`); {} without the orders chapter."""
-    from logistics import order_source
-    from logistics.services.shipments import ship_within
-
-    if not order_source.is_registered():
-        return {}
-    return order_source.get().late_shipment_rates(
-        since=since, ship_within=ship_within(), shop_id=shop_id
-    )

@@ -1,8 +1,10 @@
-"""Seller-center pages of logistics (mounted under /seller/, scoped by shops.scoping)."""
+"""Seller-center pages of logistics (mounted under /seller/, scoped by shops.scoping). The rest of
+the "Shipping" section (orders to ship, printing, bulk shipping, parcels, performance) is the
+orders chapter's fulfilment, in `orders/seller_urls.py`."""
 
 from django.urls import path
 
-from logistics import fulfilment_views, views
+from logistics.views import seller as views
 
 urlpatterns = [
     path("shipping/templates/", views.template_list, name="logistics-template-list"),
@@ -23,25 +25,4 @@ urlpatterns = [
         name="logistics-template-default",
     ),
     path("shipping/carriers/", views.carriers, name="logistics-carriers"),
-]
-
-# Fulfilment: orders to ship, the ship form, printing, bulk shipping, parcels, performance.
-urlpatterns += [
-    path("shipping/", fulfilment_views.to_ship, name="logistics-to-ship"),
-    path("shipping/orders/<str:number>/", fulfilment_views.ship_order, name="logistics-ship-order"),
-    path("shipping/pick-list/", fulfilment_views.pick_list, name="logistics-pick-list"),
-    path("shipping/pick-list.pdf", fulfilment_views.pick_list_pdf, name="logistics-pick-list-pdf"),
-    path(
-        "shipping/packing-slips.pdf",
-        fulfilment_views.packing_slips_pdf,
-        name="logistics-packing-slips-pdf",
-    ),
-    path("shipping/bulk-ship/", fulfilment_views.bulk_ship, name="logistics-bulk-ship"),
-    path(
-        "shipping/bulk-ship/example.csv",
-        fulfilment_views.bulk_ship_example,
-        name="logistics-bulk-ship-example",
-    ),
-    path("shipping/shipments/", fulfilment_views.shipments, name="logistics-shipments"),
-    path("shipping/performance/", fulfilment_views.performance, name="logistics-performance"),
 ]

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from logistics import storefront_views
+from logistics.views import storefront as views
 
 urlpatterns = [
-    path("parcels/<int:shipment_id>/", storefront_views.parcel_detail, name="logistics-parcel"),
+    path("parcels/<int:shipment_id>/", views.parcel_detail, name="logistics-parcel"),
 ]

@@ -14,7 +14,11 @@ class OrdersConfig(AppConfig):
         from orders.receivers import merge_cart_at_login
 
         user_logged_in.connect(merge_cart_at_login, dispatch_uid="orders.merge_cart_at_login")
-        import orders.receivers_logistics  # noqa: F401  logistics ships through orders (DESIGN §2)
+        # Fulfilment: delivery comes up from logistics as an event; the beat task and the
+        # carriers' admin with each shop's late-shipment rate (orders.fulfilment.receivers).
+        from orders.fulfilment import receivers as fulfilment
+
+        fulfilment.connect()
 
         # The money side: the ledger posts on order_paid / order_cancelled / order_completed /
         # payment_refunded (orders.services.ledger), and its Celery tasks are registered.

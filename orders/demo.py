@@ -24,6 +24,7 @@ from django.utils import timezone
 from catalog.models import Product, Sku
 from marketplace.accounts.models import User
 from orders import services
+from orders.fulfilment import demo as fulfilment_demo
 from orders.models import Checkout, Order
 from orders.payments import get_provider
 from orders.services.cart import cart_of_user
@@ -173,3 +174,4 @@ def seed_demo(stdout) -> None:
         except Exception:  # noqa: S112 - an item that is no longer available is simply dropped
             continue
     stdout.write(f"orders: {created} demo checkouts created ({len(SCENARIOS)} in the set).")
+    fulfilment_demo.seed_demo_parcels(stdout)  # the shipped ones' parcels and tracking

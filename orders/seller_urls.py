@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from orders.fulfilment import views as fulfilment
 from orders.views import seller as views
 
 urlpatterns = [
@@ -18,6 +19,28 @@ urlpatterns = [
         views.order_packing_slip,
         name="order-packing-slip",
     ),
+]
+
+# The shipping section's fulfilment pages (orders.fulfilment): orders to ship, the ship form,
+# printing, bulk shipping, parcels, performance. Shipping templates and carriers are logistics'.
+urlpatterns += [
+    path("shipping/", fulfilment.to_ship, name="orders-to-ship"),
+    path("shipping/orders/<str:number>/", fulfilment.ship_order, name="orders-ship-order"),
+    path("shipping/pick-list/", fulfilment.pick_list, name="orders-pick-list"),
+    path("shipping/pick-list.pdf", fulfilment.pick_list_pdf, name="orders-pick-list-pdf"),
+    path(
+        "shipping/packing-slips.pdf",
+        fulfilment.packing_slips_pdf,
+        name="orders-packing-slips-pdf",
+    ),
+    path("shipping/bulk-ship/", fulfilment.bulk_ship, name="orders-bulk-ship"),
+    path(
+        "shipping/bulk-ship/example.csv",
+        fulfilment.bulk_ship_example,
+        name="orders-bulk-ship-example",
+    ),
+    path("shipping/shipments/", fulfilment.shipments, name="orders-shipments"),
+    path("shipping/performance/", fulfilment.performance, name="orders-performance"),
 ]
 
 # The finance section (the money side: balance, ledger, statements, Stripe Connect onboarding).

@@ -29,7 +29,7 @@ SECTIONS: list[Section] = [
     Section(roles.SHOP_PROFILE, _("Shop profile"), "seller:shop-profile"),
     Section(roles.STAFF, _("Staff and roles"), "seller:staff"),
     Section(roles.ACTIVITY, _("Activity log"), "seller:activity"),
-    Section(roles.SHIPPING, _("Shipping"), "seller:logistics-to-ship"),
+    Section(roles.SHIPPING, _("Shipping"), "seller:orders-to-ship"),
     Section(roles.ORDERS, _("Orders"), "seller:orders"),
     Section(roles.PRODUCTS, _("Products"), "seller:product-list"),
     Section(roles.INVENTORY, _("Inventory"), "seller:inventory"),

@@ -269,52 +269,6 @@ class BuyerParcelSerializer(ShipmentSerializer):
         read_only_fields = fields
 
 
-class ShipLineSerializer(StrictSerializer):
-    line_id = serializers.IntegerField(min_value=1)
-    quantity = serializers.IntegerField(min_value=1, max_value=100000)
-
-
-class ShipSerializer(StrictSerializer):
-    """Ship a parcel of one of your orders. Without `lines`, everything left to ship goes."""
-
-    order_number = serializers.CharField(max_length=20)
-    carrier = serializers.IntegerField(help_text=_("The id of one of your carriers."))
-    tracking_number = serializers.CharField(max_length=60)
-    lines = ShipLineSerializer(many=True, required=False)
-    cost = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
-    )
-
-    def parcel(self):
-        return parcel_from(self.validated_data)
-
-
-def parcel_from(data):
-    """A `logistics.order_source.Parcel` from validated `ShipSerializer` data."""
-    from logistics.order_source import Parcel
-
-    quantities = None
-    if data.get("lines"):
-        quantities = {}
-        for line in data["lines"]:
-            quantities[line["line_id"]] = quantities.get(line["line_id"], 0) + line["quantity"]
-    return Parcel(
-        order_number=data["order_number"],
-        carrier_id=data["carrier"],
-        tracking_number=data["tracking_number"],
-        quantities=quantities,
-        cost=data.get("cost"),
-    )
-
-
-class BulkShipSerializer(StrictSerializer):
-    parcels = ShipSerializer(many=True, allow_empty=False, max_length=500)
-
-
-class BulkShipResultSerializer(StrictSerializer):
-    shipments = ShipmentSerializer(many=True)
-
-
 class WebhookResultSerializer(StrictSerializer):
     tracking_number = serializers.CharField()
     state = serializers.CharField()

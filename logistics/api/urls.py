@@ -10,7 +10,6 @@ router = SimpleRouter()
 router.register(
     "seller/shipping-templates", views.ShippingTemplateViewSet, basename="logistics-template"
 )
-router.register("seller/shipments", views.ShipmentViewSet, basename="logistics-shipment")
 router.register("parcels", views.BuyerParcelViewSet, basename="logistics-parcel")
 
 urlpatterns = [

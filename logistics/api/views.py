@@ -1,6 +1,7 @@
-"""Logistics API: the seller's shipping templates, carriers and shipments (shop-scoped), the
-buyer's parcels with their tracking (user-scoped), the carriers' signed tracking webhooks, and
-the reference lists every client needs (regions, the platform's carriers).
+"""Logistics API: the seller's shipping templates and carriers (shop-scoped), the buyer's parcels
+with their tracking (user-scoped), the carriers' signed tracking webhooks, and the reference
+lists every client needs (regions, the platform's carriers). The seller's shipments endpoint,
+which ships orders, is the orders chapter's (`orders.fulfilment.api`).
 
 Seller endpoints derive from `shops.scoping.ShopScopedViewSet`: the shop is the X-Shop header's
 (or the user's first), another shop's template is a 404; the role needs the "shipping" section.
@@ -8,22 +9,17 @@ Seller endpoints derive from `shops.scoping.ShopScopedViewSet`: the shop is the 
 
 from __future__ import annotations
 
-import django_filters
-from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from logistics import order_source, selectors, services
+from logistics import selectors, services
 from logistics.adapters import OFFLINE
 from logistics.api import serializers as s
-from logistics.errors import RowErrors
-from logistics.models import Shipment, ShipmentLine, ShippingTemplate, TrackingEvent
+from logistics.models import Shipment, ShippingTemplate
 from logistics.regions import all_regions
-from logistics.services.shipments import normalise_tracking_number
 from shops.roles import SHIPPING
 from shops.scoping.api import X_SHOP_PARAMETER as X_SHOP
 from shops.scoping.api import ShopScopedViewSet
@@ -152,83 +148,7 @@ class RegionListView(APIView):
         return Response(s.RegionSerializer(rows, many=True).data)
 
 
-# --- Shipments (seller), parcels (buyer), carrier webhooks ---------------------------------------
-class ShipmentFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=Shipment.State.choices)
-    order_number = django_filters.CharFilter()
-    tracking_number = django_filters.CharFilter(method="by_tracking_number")
-
-    class Meta:
-        model = Shipment
-        fields = ["state", "order_number", "tracking_number"]
-
-    def by_tracking_number(self, queryset, name, value):
-        return queryset.filter(tracking_number=normalise_tracking_number(value))
-
-
-def _parcels_prefetched(queryset):
-    return queryset.select_related("carrier").prefetch_related(
-        Prefetch("lines", queryset=ShipmentLine.objects.order_by("id")),
-        Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
-    )
-
-
-@extend_schema(parameters=[X_SHOP])
-class ShipmentViewSet(
-    ShopScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
-):
-    """The shop's parcels with their tracking. POST ships a parcel of one of your orders (all of
-    what is left, or the `lines` given): the order becomes partly shipped or shipped. `bulk`
-    ships several parcels: all of them or none (errors name each parcel by its index)."""
-
-    section = SHIPPING
-    queryset = Shipment.objects.all()
-    serializer_class = s.ShipmentSerializer
-    filterset_class = ShipmentFilter
-    ordering_fields = ["shipped_at", "last_event_at"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Shipment.objects.none()
-        return _parcels_prefetched(Shipment.objects.for_shop(self.request.shop)).order_by(
-            "-shipped_at", "-id"
-        )
-
-    @extend_schema(request=s.ShipSerializer, responses={201: s.ShipmentSerializer})
-    def create(self, request, *args, **kwargs):
-        data = s.ShipSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        shipment = order_source.get().ship(
-            shop=request.shop, actor=request.user, parcel=data.parcel(), request=request._request
-        )
-        fresh = self.get_queryset().get(pk=shipment.pk)
-        return Response(s.ShipmentSerializer(fresh).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.BulkShipSerializer, responses={201: s.BulkShipResultSerializer})
-    @action(detail=False, methods=["post"])
-    def bulk(self, request):
-        data = s.BulkShipSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        parcels = [s.parcel_from(item) for item in data.validated_data["parcels"]]
-        try:
-            shipments = order_source.get().ship_many(
-                shop=request.shop, actor=request.user, parcels=parcels, request=request._request
-            )
-        except RowErrors as refused:
-            fields = {
-                f"parcels[{index}].{name}": [message] for index, name, message in refused.rows
-            }
-            body = {
-                "error": {"code": refused.code, "message": str(refused.message), "fields": fields}
-            }
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        fresh = self.get_queryset().filter(pk__in=[shipment.pk for shipment in shipments])
-        return Response(
-            {"shipments": s.ShipmentSerializer(fresh, many=True).data},
-            status=status.HTTP_201_CREATED,
-        )
-
-
+# --- Parcels (buyer), carrier webhooks ----------------------------------------------------------
 class BuyerParcelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Your parcels (all shops), newest first, each with its tracking timeline and estimated
     delivery date. `?order=<number>` keeps one order's."""
@@ -240,13 +160,11 @@ class BuyerParcelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Shipment.objects.none()
-        parcels = _parcels_prefetched(
-            Shipment.objects.for_buyer(self.request.user).select_related("shop")
-        )
+        parcels = selectors.list_buyer_parcels(self.request.user)
         order = self.request.query_params.get("order")
         if order:
             parcels = parcels.filter(order_number=order[:20])
-        return parcels.order_by("-shipped_at", "-id")
+        return parcels
 
     @extend_schema(
         parameters=[OpenApiParameter("order", str, description="An order number.")],

@@ -7,22 +7,26 @@ services.save_shipping_template(shop=..., actor=..., fields={...}, rules=[{...}]
 services.delete_shipping_template(shop=..., actor=..., template=...)
 services.set_shop_carriers(shop=..., actor=..., carrier_ids=[...], default_id=...)
 
-Shipments and tracking (logistics.services.shipments, .alerts, .fulfilment):
-services.create_shipment(shop=, actor=, order_id=, ..., lines=[ParcelLine(...)])  # by orders
+Shipments and tracking (logistics.services.shipments, .alerts, .parcel_csv), used by the
+orders chapter's fulfilment (orders.fulfilment), which decides what ships and when:
+services.create_shipment(shop=, actor=, order_id=, ..., lines=[ParcelLine(...)])
 services.record_tracking(shipment_id, updates, source=...)
 services.receive_tracking_webhook(adapter, body, headers)
 services.poll_due_shipments()          # beat: carriers' polls and the simulated carrier
-services.check_delivery_slas()         # beat: late shipments, parcels that stopped moving
-services.bulk_ship(shop=, actor=, data=csv_bytes)
+services.alert_stalled_parcels()       # parcels that stopped moving
+services.record_late_shipment(shop_id=, order_id=, order_number=, since=)
+services.read_parcel_csv(csv_bytes)    # the bulk-shipping file's rows
 """
 
 from logistics.services.alerts import (
-    alert_late_shipments,
     alert_stalled_parcels,
-    check_delivery_slas,
+    record_late_shipment,
+    stall_after,
+    tell_about_exception,
+    tell_shop,
 )
 from logistics.services.carriers import seed_carriers, set_shop_carriers
-from logistics.services.fulfilment import bulk_ship, pick_list
+from logistics.services.parcel_csv import EXAMPLE_CSV, ParcelRow, read_parcel_csv
 from logistics.services.quoting import (
     flat_rate,
     make_quoter,
@@ -32,6 +36,7 @@ from logistics.services.quoting import (
 )
 from logistics.services.shipments import (
     ParcelLine,
+    check_tracking_number,
     create_shipment,
     estimate_delivery,
     estimate_for_unshipped,
@@ -53,14 +58,14 @@ from logistics.services.templates import (
 )
 
 __all__ = [
+    "EXAMPLE_CSV",
     "RULE_FIELDS",
     "ParcelLine",
+    "ParcelRow",
     "Problem",
     "TEMPLATE_FIELDS",
-    "alert_late_shipments",
     "alert_stalled_parcels",
-    "bulk_ship",
-    "check_delivery_slas",
+    "check_tracking_number",
     "create_shipment",
     "delete_shipping_template",
     "estimate_delivery",
@@ -68,11 +73,12 @@ __all__ = [
     "flat_rate",
     "make_quoter",
     "overlapping_provinces",
-    "pick_list",
     "poll_due_shipments",
     "poll_shipment",
     "quote_for_shop",
+    "read_parcel_csv",
     "receive_tracking_webhook",
+    "record_late_shipment",
     "record_tracking",
     "resolve_province",
     "save_shipping_template",
@@ -81,5 +87,8 @@ __all__ = [
     "set_shop_carriers",
     "ship_within",
     "shop_carrier_options",
+    "stall_after",
+    "tell_about_exception",
+    "tell_shop",
     "template_problems",
 ]

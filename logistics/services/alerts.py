@@ -1,14 +1,16 @@
 """Delivery SLA monitoring (SPEC §4.5): missed promises raise an alert for the seller (seller
 center and e-mail, through `marketplace.core.notifications.notify`) and a notice to the buyer.
 
-    alert_late_shipments()     # beat: paid orders not shipped within LOGISTICS_SHIP_WITHIN_HOURS
     alert_stalled_parcels()    # beat: parcels without a tracking update for
                                #       LOGISTICS_TRACKING_STALL_HOURS
     tell_about_exception(s)    # a carrier reported a delivery exception
+    record_late_shipment(...)  # the orders chapter's late-shipment check records its alert here
+    tell_shop(shop_id, ...)    # the shop's members who handle shipping
 
 Each missed promise is alerted once (`SlaAlert`, unique per order, or per parcel and stall), so
-the beat jobs are idempotent. The seller's 30-minute acceptance clock is the orders chapter's
-(`Order.respond_by`); this is the shipping promise that follows it.
+the beat jobs are idempotent. When an order must ship is the orders chapter's rule
+(`orders.fulfilment.selectors.ship_by`); its beat job `orders.fulfilment.tasks.check_delivery_slas`
+runs both checks. Links in the alerts name the seller center's pages by URL name only.
 """
 
 from __future__ import annotations
@@ -22,9 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from logistics import order_source
 from logistics.models import Shipment, SlaAlert
-from logistics.services.shipments import ship_within
 from marketplace.core.notifications import notify
 from shops import roles
 from shops.models import Membership
@@ -50,82 +50,29 @@ def tell_shop(shop_id: int, *, title, body="", link: str = "") -> int:
 
 
 def _seller_link(order_number: str) -> str:
-    return reverse("seller:logistics-ship-order", args=[order_number])
+    return reverse("seller:orders-ship-order", args=[order_number])
 
 
 def _parcel_link(shipment: Shipment) -> str:
     return reverse("logistics-parcel", args=[shipment.pk])
 
 
-# --- Late shipments -------------------------------------------------------------------------------
-def alert_late_shipments(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Alert the shops of paid orders with nothing shipped past the promise, and tell their
-    buyers. Returns how many orders were alerted (now)."""
-    if not order_source.is_registered():
-        return 0
-    now = now or timezone.now()
-    late = order_source.get().unshipped_orders(paid_before=now - ship_within(), limit=limit)
-    if not late:
-        return 0
-    known = set(
-        SlaAlert.objects.filter(
-            kind=SlaAlert.Kind.LATE_SHIPMENT, order_id__in=[order.id for order in late]
-        ).values_list("order_id", flat=True)
-    )
-    alerted = 0
-    for order in late:
-        if order.id in known or order.paid_at is None:
-            continue
-        due = order.paid_at + ship_within()
-        try:
-            with transaction.atomic():
-                SlaAlert.objects.create(
-                    shop_id=order.shop_id,
-                    kind=SlaAlert.Kind.LATE_SHIPMENT,
-                    order_id=order.id,
-                    order_number=order.number,
-                    since=due,
-                )
-                _tell_late(order, due)
-        except IntegrityError:  # another run alerted it meanwhile
-            continue
-        alerted += 1
-    return alerted
-
-
-def _tell_late(order, due: datetime) -> None:
-    hours = int(ship_within().total_seconds() // 3600)
-    tell_shop(
-        order.shop_id,
-        title=lambda: (
-            _("Order %(number)s is late: ship it now (promised within %(hours)d hours).")
-            % {"number": order.number, "hours": hours}
-        ),
-        body=lambda: (
-            _(
-                "It should have shipped by %(time)s. The buyer has been told. Late shipments "
-                "count against your shop's late-shipment rate."
+# --- Late shipments (raised by the orders chapter, which knows when an order must ship) ---------
+def record_late_shipment(*, shop_id: int, order_id: int, order_number: str, since: datetime):
+    """The `SlaAlert` for an order not shipped by `since`, or None when it was alerted already
+    (once per order: a unique constraint, so concurrent runs cannot both alert). The caller tells
+    the seller and the buyer in the same transaction."""
+    try:
+        with transaction.atomic():
+            return SlaAlert.objects.create(
+                shop_id=shop_id,
+                kind=SlaAlert.Kind.LATE_SHIPMENT,
+                order_id=order_id,
+                order_number=order_number,
+                since=since,
             )
-            % {"time": _when(due)}
-        ),
-        link=_seller_link(order.number),
-    )
-    from django.contrib.auth import get_user_model
-
-    buyer = get_user_model().objects.filter(pk=order.buyer_id).first()
-    if buyer is not None:
-        notify(
-            buyer,
-            title=lambda: _("Your order %(number)s has not shipped yet") % {"number": order.number},
-            body=lambda: (
-                _(
-                    "The shop promised to ship it by %(time)s. We have reminded the shop. You can "
-                    "still cancel the order from its page while nothing has shipped."
-                )
-                % {"time": _when(due)}
-            ),
-            link=order.buyer_url,
-        )
+    except IntegrityError:  # another run alerted it meanwhile
+        return None
 
 
 # --- Parcels that stopped moving ------------------------------------------------------------------
@@ -218,12 +165,3 @@ def tell_about_exception(shipment: Shipment) -> None:
         body=lambda: _("The carrier reported a delivery exception. The shop has been told."),
         link=_parcel_link(shipment),
     )
-
-
-def check_delivery_slas(*, now: datetime | None = None) -> dict[str, int]:
-    """Beat: both checks. Returns how many alerts each raised."""
-    now = now or timezone.now()
-    return {
-        "late_shipments": alert_late_shipments(now=now),
-        "stalled_parcels": alert_stalled_parcels(now=now),
-    }

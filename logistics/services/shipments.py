@@ -6,7 +6,7 @@
     receive_tracking_webhook("offline", body, headers)      # the signed carrier webhook
     poll_due_shipments()                                    # beat: poll carriers, run the simulator
 
-`create_shipment` is called by the orders chapter's `ship_order` (orders/services/fulfilment.py)
+`create_shipment` is called by the orders chapter's `ship_order` (orders/fulfilment/services.py)
 inside the transaction that also moves the order to shipped: logistics never changes an order.
 When a parcel is delivered, `logistics.events.parcel_delivered` tells orders (after commit).
 Every report is recorded once (`TrackingEvent.external_id`), so replays and doubled beat runs
@@ -83,12 +83,13 @@ def estimate_delivery(shipped_at: datetime, province: str) -> date:
     return timezone.localdate(shipped_at) + timedelta(days=transit_days(province))
 
 
-def estimate_for_unshipped(paid_at: datetime | None, province: str, *, now=None) -> date | None:
-    """Before shipping: the shipping promise plus the transit days (from now when late)."""
-    if paid_at is None:
+def estimate_for_unshipped(ship_by: datetime | None, province: str, *, now=None) -> date | None:
+    """Before shipping: the delivery date a buyer can expect if the parcel leaves by `ship_by`
+    (the orders chapter's deadline), counted from now once that has passed."""
+    if ship_by is None:
         return None
     now = now or timezone.now()
-    return estimate_delivery(max(paid_at + ship_within(), now), province)
+    return estimate_delivery(max(ship_by, now), province)
 
 
 def normalise_tracking_number(value: str) -> str:

@@ -4,12 +4,15 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from orders.api import views
+from orders.fulfilment import api as fulfilment
 
 router = SimpleRouter()
 router.register("cart/lines", views.CartLineViewSet, basename="orders-cart-line")
 router.register("checkouts", views.CheckoutViewSet, basename="orders-checkout")
 router.register("orders", views.BuyerOrderViewSet, basename="orders-order")
 router.register("seller/orders", views.SellerOrderViewSet, basename="orders-seller-order")
+# Fulfilment: the shop's parcels, and shipping its orders (orders.fulfilment.api).
+router.register("seller/shipments", fulfilment.ShipmentViewSet, basename="orders-shipment")
 
 urlpatterns = [
     path("cart/", views.CartView.as_view(), name="orders-cart"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from marketplace.core.errors import DomainError
+from marketplace.core.pages import refusals
 from orders import forms, selectors, services
 from orders.models import Order
 from shops.roles import ORDERS
@@ -66,11 +66,9 @@ def order_detail(request, number):
 @seller_view(section=ORDERS)
 def order_accept(request, number):
     order = selectors.get_order_for_shop_or_404(request.shop, number)
-    try:
+    with refusals(request) as outcome:
         services.accept_order(order, shop=request.shop, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Order %(number)s accepted.") % {"number": order.number})
     return redirect("seller:order-detail", number=order.number)
 
@@ -83,7 +81,7 @@ def order_cancel(request, number):
     if not form.is_valid():
         messages.error(request, _("Choose a reason for cancelling; the buyer will read it."))
         return redirect("seller:order-detail", number=order.number)
-    try:
+    with refusals(request) as outcome:
         services.cancel_order(
             order,
             by=Order.CancelledBy.SELLER,
@@ -91,9 +89,7 @@ def order_cancel(request, number):
             reason=form.full_reason(),
             shop=request.shop,
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
     return redirect("seller:order-detail", number=order.number)
 
@@ -102,13 +98,11 @@ def order_cancel(request, number):
 @seller_view(section=ORDERS)
 def order_resolve(request, number):
     order = selectors.get_order_for_shop_or_404(request.shop, number)
-    try:
+    with refusals(request) as outcome:
         services.resolve_problem(
             order, shop=request.shop, actor=request.user, note=request.POST.get("note", "")
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Exception resolved."))
     return redirect("seller:order-detail", number=order.number)
 

@@ -238,7 +238,7 @@ def test_template_to_checkout_fee_to_shipping_to_simulated_delivery(
 
 def test_the_pages_in_chinese(new_page, world, screenshot):
     """The seller's fulfilment page and the buyer's tracking in Simplified Chinese."""
-    from orders.services.fulfilment import ship_order
+    from orders.fulfilment.services import ship_order
     from tests.logistics.fulfilment.builders import paid_order
 
     shop, buyer = world["shop"], world["buyer"]

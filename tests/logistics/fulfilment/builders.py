@@ -48,7 +48,7 @@ def tenancy_shipment(shop):
     from catalog.models import Product
     from catalog.services import refresh_listings
     from logistics import services
-    from orders.services.fulfilment import ship_order
+    from orders.fulfilment.services import ship_order
     from tests.factories.orders import buyer_with_address
 
     carriers = {carrier.code: carrier for carrier in services.seed_carriers()}

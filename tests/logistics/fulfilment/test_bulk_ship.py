@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from logistics import services
 from logistics.errors import LogisticsError, RowErrors
 from logistics.models import Shipment
+from orders.fulfilment import services
+from orders.fulfilment.services import ship_order
 from orders.models import Order
-from orders.services.fulfilment import ship_order
 from tests.factories.orders import pending_order
 from tests.logistics.fulfilment.builders import paid_order
 
@@ -165,7 +165,7 @@ def test_a_conflict_found_while_shipping_rolls_back_every_parcel(shop, make_orde
     data = csv_bytes(
         f"{first.number},offline,SIM8000050,,", f"{second.number},offline,SIM8000051,,"
     )
-    import orders.services.fulfilment as fulfilment
+    import orders.fulfilment.services as fulfilment
 
     real = fulfilment.ship_order
 

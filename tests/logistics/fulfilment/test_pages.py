@@ -15,18 +15,19 @@ from django.utils import timezone
 
 from logistics import services
 from logistics.models import Shipment
+from orders.fulfilment import services as fulfilment
+from orders.fulfilment.services import ship_order
 from orders.models import Order
-from orders.services.fulfilment import ship_order
 from shops.roles import Role
 from tests.factories.shops import MembershipFactory
 from tests.logistics.fulfilment.builders import event, report, signed
 
 pytestmark = pytest.mark.django_db
-TO_SHIP = reverse("seller:logistics-to-ship")
+TO_SHIP = reverse("seller:orders-to-ship")
 
 
 def ship_url(order):
-    return reverse("seller:logistics-ship-order", args=[order.number])
+    return reverse("seller:orders-ship-order", args=[order.number])
 
 
 def body(response):
@@ -160,7 +161,7 @@ def test_a_role_without_shipping_cannot_open_the_pages(client, shop, order):
 
 def test_the_pick_list_sums_skus_over_the_ticked_orders(seller_client, order, make_order):
     other = make_order(("Celadon tea cup", "88.00", 3))
-    url = reverse("seller:logistics-pick-list")
+    url = reverse("seller:orders-pick-list")
 
     page = seller_client.get(url, {"numbers": [order.number, other.number, "nope"]})
 
@@ -179,9 +180,9 @@ def test_the_pick_list_and_packing_slips_print_as_pdf_with_chinese_text(
     order = make_order(("青瓷茶杯（龙泉）", "88.00", 2))
     Order.objects.filter(pk=order.pk).update(note="请用气泡膜包好")
 
-    pick = seller_client.get(reverse("seller:logistics-pick-list-pdf"), {"numbers": order.number})
+    pick = seller_client.get(reverse("seller:orders-pick-list-pdf"), {"numbers": order.number})
     slips = seller_client.get(
-        reverse("seller:logistics-packing-slips-pdf"), {"numbers": [order.number]}
+        reverse("seller:orders-packing-slips-pdf"), {"numbers": [order.number]}
     )
 
     for response in (pick, slips):
@@ -190,12 +191,12 @@ def test_the_pick_list_and_packing_slips_print_as_pdf_with_chinese_text(
         assert response.content.startswith(b"%PDF")
         assert b"STSong-Light" in response.content
     assert order.number in slips["Content-Disposition"]
-    assert seller_client.get(reverse("seller:logistics-pick-list-pdf")).status_code == 302
+    assert seller_client.get(reverse("seller:orders-pick-list-pdf")).status_code == 302
 
 
 def test_the_pdfs_only_print_the_shops_own_orders(client, other_shop, order):
     client.force_login(other_shop.owner)
-    response = client.get(reverse("seller:logistics-packing-slips-pdf"), {"numbers": order.number})
+    response = client.get(reverse("seller:orders-packing-slips-pdf"), {"numbers": order.number})
     assert response.status_code == 302  # nothing of theirs to print
 
 
@@ -206,7 +207,7 @@ def test_the_bulk_page_lists_row_errors_and_ships_nothing(seller_client, order):
     )
 
     response = seller_client.post(
-        reverse("seller:logistics-bulk-ship"),
+        reverse("seller:orders-bulk-ship"),
         {"file": SimpleUploadedFile("ship.csv", data.encode(), content_type="text/csv")},
     )
 
@@ -219,18 +220,18 @@ def test_the_bulk_page_lists_row_errors_and_ships_nothing(seller_client, order):
 def test_the_bulk_page_ships_a_good_file(seller_client, order):
     data = f"order_number,carrier,tracking_number\r\n{order.number},offline,SIM9200003\r\n"
     response = seller_client.post(
-        reverse("seller:logistics-bulk-ship"),
+        reverse("seller:orders-bulk-ship"),
         {"file": SimpleUploadedFile("ship.csv", data.encode(), content_type="text/csv")},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("seller:logistics-shipments")
+    assert response["Location"] == reverse("seller:orders-shipments")
     order.refresh_from_db()
     assert order.state == Order.State.SHIPPED
 
 
 def test_the_bulk_page_refuses_a_missing_file_and_offers_an_example(seller_client):
-    assert seller_client.post(reverse("seller:logistics-bulk-ship")).status_code == 400
-    example = seller_client.get(reverse("seller:logistics-bulk-ship-example"))
+    assert seller_client.post(reverse("seller:orders-bulk-ship")).status_code == 400
+    example = seller_client.get(reverse("seller:orders-bulk-ship-example"))
     assert example.status_code == 200 and b"order_number,carrier,tracking_number" in example.content
 
 
@@ -250,7 +251,7 @@ def test_the_parcels_page_filters_by_state(seller_client, shop, make_order, carr
         tracking_number="SIM9300002",
     )
     Shipment.objects.filter(pk=stuck.pk).update(last_event_at=timezone.now() - timedelta(days=4))
-    url = reverse("seller:logistics-shipments")
+    url = reverse("seller:orders-shipments")
 
     everything = body(seller_client.get(url))
     stalled = body(seller_client.get(url, {"state": "stalled"}))
@@ -266,7 +267,7 @@ def test_the_performance_page_shows_the_rate_the_scorecard_and_alerts(
     seller_client, shop, order, carriers
 ):
     Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(hours=50))
-    services.alert_late_shipments()
+    fulfilment.alert_late_shipments()
     ship_order(
         order,
         shop=shop,
@@ -275,14 +276,12 @@ def test_the_performance_page_shows_the_rate_the_scorecard_and_alerts(
         tracking_number="SIM9400001",
     )
 
-    page = body(seller_client.get(reverse("seller:logistics-performance"), {"days": "90"}))
+    page = body(seller_client.get(reverse("seller:orders-performance"), {"days": "90"}))
 
     assert "100.0%" in page  # 1 of 1 paid orders shipped late
     assert "Simulated carrier" in page
     assert "Not shipped in time" in page and order.number in page
-    assert (
-        seller_client.get(reverse("seller:logistics-performance"), {"days": "x"}).status_code == 200
-    )
+    assert seller_client.get(reverse("seller:orders-performance"), {"days": "x"}).status_code == 200
 
 
 # --- Constant queries ---------------------------------------------------------------------------
@@ -311,7 +310,7 @@ def test_the_parcels_list_uses_constant_queries(
             tracking_number=f"SIMQ{index:06d}",
         )
     with django_assert_max_num_queries(8):
-        response = seller_client.get(reverse("seller:logistics-shipments"))
+        response = seller_client.get(reverse("seller:orders-shipments"))
     assert response.status_code == 200
 
 
@@ -328,7 +327,7 @@ def test_the_performance_page_uses_constant_queries(
             tracking_number=f"SIMP{index:06d}",
         )
     with django_assert_max_num_queries(8):
-        response = seller_client.get(reverse("seller:logistics-performance"))
+        response = seller_client.get(reverse("seller:orders-performance"))
     assert response.status_code == 200
 
 

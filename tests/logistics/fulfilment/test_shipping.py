@@ -1,5 +1,5 @@
 """Shipping an order (issue 7, item 3): all or some lines, with a carrier and tracking number,
-through `orders.services.fulfilment.ship_order`, which records the parcel in logistics and moves
+through `orders.fulfilment.services.ship_order`, which records the parcel in logistics and moves
 the order through its lifecycle in one transaction. Refusals write nothing."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from logistics.models import Shipment, TrackingEvent
 from marketplace.core.errors import DomainError
+from orders.fulfilment.services import ship_order
 from orders.models import Order
 from orders.services import cancel_order
-from orders.services.fulfilment import ship_order
 from tests.factories.orders import pending_order
 
 pytestmark = pytest.mark.django_db

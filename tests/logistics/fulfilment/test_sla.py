@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from logistics import selectors, services
 from logistics.models import Shipment, SlaAlert
-from logistics.tasks import check_delivery_slas
 from marketplace.core.models import Notification
+from orders.fulfilment import selectors as fulfilment_selectors
+from orders.fulfilment import services as fulfilment
+from orders.fulfilment.services import ship_order
+from orders.fulfilment.tasks import check_delivery_slas
 from orders.models import Order
-from orders.services.fulfilment import ship_order
 from shops.roles import Role
 from tests.factories.shops import MembershipFactory
 from tests.logistics.fulfilment.builders import event, paid_order, report, signed
@@ -38,7 +40,7 @@ def test_an_order_not_shipped_within_48_hours_alerts_the_shop_and_tells_the_buye
     packer = MembershipFactory(shop=shop, role=Role.FULFILMENT).user
 
     with on_commit():
-        alerted = services.alert_late_shipments()
+        alerted = fulfilment.alert_late_shipments()
 
     assert alerted == 1
     alert = SlaAlert.objects.get()
@@ -59,8 +61,8 @@ def test_an_order_not_shipped_within_48_hours_alerts_the_shop_and_tells_the_buye
 def test_the_late_shipment_alert_is_raised_once(shop, order, on_commit):
     paid_hours_ago(order, 60)
     with on_commit():
-        assert services.alert_late_shipments() == 1
-        assert services.alert_late_shipments() == 0
+        assert fulfilment.alert_late_shipments() == 1
+        assert fulfilment.alert_late_shipments() == 0
     assert SlaAlert.objects.count() == 1
     assert Notification.objects.filter(user=shop.owner, title__contains="late").count() == 1
 
@@ -82,12 +84,12 @@ def test_orders_within_the_promise_shipped_or_cancelled_raise_no_alert(
 
     cancel_order(cancelled, by="seller", actor=shop.owner, reason="No stock", shop=shop)
 
-    assert services.alert_late_shipments() == 0
+    assert fulfilment.alert_late_shipments() == 0
     assert not SlaAlert.objects.exists()
     assert fresh.state == Order.State.PAID
 
     settings.LOGISTICS_SHIP_WITHIN_HOURS = 24  # the promise is configurable
-    assert services.alert_late_shipments() == 1
+    assert fulfilment.alert_late_shipments() == 1
 
 
 def test_a_parcel_without_a_tracking_update_for_too_long_alerts_once_per_stall(
@@ -172,12 +174,12 @@ def test_the_late_shipment_rate_counts_late_and_overdue_orders_per_shop(
     paid_hours_ago(make_order(), 5)  # not shipped, still within: fine
     paid_order(other_shop, buyer, ("Bowl", "35.50", 1))
 
-    rates = selectors.late_shipment_rates(since=timezone.now() - timedelta(days=30))
+    rates = fulfilment_selectors.late_shipment_rates(since=timezone.now() - timedelta(days=30))
 
     assert (rates[shop.pk].orders, rates[shop.pk].late) == (4, 2)
     assert rates[shop.pk].rate == Decimal("50.0")
     assert (rates[other_shop.pk].orders, rates[other_shop.pk].late) == (1, 0)
-    only_a = selectors.late_shipment_rates(
+    only_a = fulfilment_selectors.late_shipment_rates(
         since=timezone.now() - timedelta(days=30), shop_id=shop.pk
     )
     assert set(only_a) == {shop.pk}

@@ -16,8 +16,8 @@ from logistics.errors import LogisticsError, ParcelNotFound, WebhookRejected
 from logistics.models import Shipment, TrackingEvent
 from logistics.tasks import poll_tracking
 from marketplace.core.models import Notification
+from orders.fulfilment.services import ship_order
 from orders.models import Order
-from orders.services.fulfilment import ship_order
 from tests.logistics.fulfilment.builders import event, report, signed
 
 pytestmark = pytest.mark.django_db

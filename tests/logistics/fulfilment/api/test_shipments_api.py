@@ -7,8 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from logistics.models import Shipment
+from orders.fulfilment.services import ship_order
 from orders.models import Order
-from orders.services.fulfilment import ship_order
 from shops.roles import Role
 from tests.factories.shops import MembershipFactory
 

@@ -2,19 +2,19 @@
 and packing slips (print view and PDF), bulk shipping by CSV, the shop's parcels, and its
 delivery performance (carrier scorecard, late-shipment rate, alerts).
 
-Thin: parse, authorise (`shops.scoping.seller_view`), call one service, render. Orders are read
-and shipped through `logistics.order_source` (the orders chapter's implementation, scoped to
-`request.shop`: another shop's order is a 404), so shipping moves the order through orders'
-own services and logistics never imports orders.
+Thin: parse, authorise (`shops.scoping.seller_view`), call one service, render. Orders come from
+`orders.fulfilment.selectors`, scoped to `request.shop` (another shop's order is a 404); parcels,
+carriers and scorecards from `logistics.selectors`.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -22,12 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from logistics import forms, order_source, printing, selectors, services
-from logistics.errors import RowErrors
-from logistics.order_source import Parcel
-from logistics.services.alerts import stall_after
-from logistics.services.fulfilment import EXAMPLE_CSV
-from marketplace.core.errors import DomainError
+from logistics import selectors as logistics_selectors
+from logistics import services as logistics_services
+from marketplace.core.pages import refusals
+from orders.fulfilment import forms, printing, selectors, services
 from shops.roles import SHIPPING
 from shops.scoping.views import seller_view
 
@@ -35,34 +33,25 @@ PAGE_SIZE = 20
 MAX_PRINT = 50
 
 
-def _deadlines(order, now):
-    """(ship by, late?, estimated delivery) of an order that has not shipped everything."""
-    if order.paid_at is None:
-        return None, False, None
-    ship_by = order.paid_at + services.ship_within()
-    estimate = services.estimate_for_unshipped(order.paid_at, order.province_code, now=now)
-    return ship_by, now > ship_by, estimate
-
-
 @seller_view(section=SHIPPING)
 def to_ship(request):
     """Orders with goods left to ship, the oldest payment first, with their shipping deadline."""
     now = timezone.now()
-    page = Paginator(order_source.get().orders_to_ship(shop=request.shop), PAGE_SIZE).get_page(
+    page = Paginator(selectors.list_orders_to_ship(request.shop), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = []
-    for order in page.object_list:
-        ship_by, late, estimate = _deadlines(order, now)
-        rows.append({"order": order, "ship_by": ship_by, "late": late, "estimate": estimate})
+    rows = [
+        {"order": order, "deadline": selectors.deadline(order, now=now)}
+        for order in page.object_list
+    ]
     return TemplateResponse(
         request,
-        "logistics/seller/to_ship.html",
+        "orders/fulfilment/to_ship.html",
         {
             "page": page,
             "rows": rows,
-            "hours": int(services.ship_within().total_seconds() // 3600),
-            "has_carriers": selectors.list_shop_carriers(request.shop).exists(),
+            "hours": selectors.ship_within_hours(),
+            "has_carriers": logistics_selectors.list_shop_carriers(request.shop).exists(),
             "tab": "to-ship",
         },
     )
@@ -71,54 +60,43 @@ def to_ship(request):
 @seller_view(section=SHIPPING)
 def ship_order(request, number):
     """One order: ship a parcel (all or some of what is left), and its parcels' tracking."""
-    source = order_source.get()
-    order = source.get_order(shop=request.shop, number=number)
-    if order is None:
-        raise Http404
-    carriers = list(selectors.list_shop_carriers(request.shop).filter(carrier__is_active=True))
+    order = selectors.get_order_for_shipping_or_404(request.shop, number)
+    carriers = list(
+        logistics_selectors.list_shop_carriers(request.shop).filter(carrier__is_active=True)
+    )
     form = forms.ShipForm(request.POST or None, order=order, carriers=carriers)
-    status = 200
+    refusal = selectors.why_cannot_ship(order)
+    status = HTTPStatus.OK
     if request.method == "POST":
-        if not order.shippable:  # the service says why (unpaid, cancelled, all shipped): 409
-            try:
-                source.ship(
-                    shop=request.shop,
-                    actor=request.user,
-                    parcel=Parcel(order_number=order.number, carrier_id=0, tracking_number=""),
-                    request=request,
-                )
-            except DomainError as error:
-                form.apply_domain_error(error)
-                status = error.status_code
+        if refusal is not None:  # unpaid, cancelled, all shipped: the form cannot help
+            form.add_error(None, refusal)
+            status = HTTPStatus.CONFLICT
         elif form.is_valid():
-            try:
-                shipment = source.ship(
+            with refusals(form=form) as outcome:
+                shipment = services.ship_parcel(
                     shop=request.shop, actor=request.user, parcel=form.parcel(), request=request
                 )
-            except DomainError as error:
-                form.apply_domain_error(error)
-                status = error.status_code
-            else:
+            if outcome.ok:
                 messages.success(
                     request,
                     _("Shipped with %(carrier)s, tracking number %(number)s.")
                     % {"carrier": shipment.carrier.name, "number": shipment.tracking_number},
                 )
-                return redirect("seller:logistics-ship-order", number=order.number)
+                return redirect("seller:orders-ship-order", number=order.number)
+            status = outcome.error.status_code
         else:
-            status = 400
-    now = timezone.now()
-    ship_by, late, estimate = _deadlines(order, now)
+            status = HTTPStatus.BAD_REQUEST
     return TemplateResponse(
         request,
-        "logistics/seller/ship_order.html",
+        "orders/fulfilment/ship_order.html",
         {
             "order": order,
             "form": form,
-            "shipments": list(selectors.shipments_of_order(shop=request.shop, order_id=order.id)),
-            "ship_by": ship_by,
-            "late": late,
-            "estimate": estimate,
+            "shippable": refusal is None,
+            "shipments": list(
+                logistics_selectors.shipments_of_order(shop=request.shop, order_id=order.pk)
+            ),
+            "deadline": selectors.deadline(order),
             "tab": "to-ship",
         },
         status=status,
@@ -127,9 +105,12 @@ def ship_order(request, number):
 
 def _selected_orders(request):
     numbers = [n.strip() for n in request.GET.getlist("numbers") if n.strip()][:MAX_PRINT]
-    if not numbers:
-        return []
-    return order_source.get().list_orders(shop=request.shop, numbers=numbers)
+    return selectors.list_orders_by_number(request.shop, numbers)
+
+
+def _nothing_ticked(request):
+    messages.error(request, _("Tick the orders to print first."))
+    return redirect("seller:orders-to-ship")
 
 
 @require_GET
@@ -138,14 +119,13 @@ def pick_list(request):
     """Print view: what to take from the shelves for the ticked orders, summed per SKU."""
     orders = _selected_orders(request)
     if not orders:
-        messages.error(request, _("Tick the orders to print first."))
-        return redirect("seller:logistics-to-ship")
+        return _nothing_ticked(request)
     return TemplateResponse(
         request,
-        "logistics/seller/pick_list.html",
+        "orders/fulfilment/pick_list.html",
         {
             "orders": orders,
-            "rows": services.pick_list(orders),
+            "rows": selectors.pick_list(orders),
             "printed_at": timezone.now(),
             "numbers": [order.number for order in orders],
         },
@@ -163,11 +143,10 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 def pick_list_pdf(request):
     orders = _selected_orders(request)
     if not orders:
-        messages.error(request, _("Tick the orders to print first."))
-        return redirect("seller:logistics-to-ship")
+        return _nothing_ticked(request)
     now = timezone.now()
     content = printing.pick_list_pdf(
-        shop=request.shop, rows=services.pick_list(orders), orders=orders, printed_at=now
+        shop=request.shop, rows=selectors.pick_list(orders), orders=orders, printed_at=now
     )
     return _pdf(content, f"pick-list-{now:%Y%m%d-%H%M}.pdf")
 
@@ -177,8 +156,7 @@ def pick_list_pdf(request):
 def packing_slips_pdf(request):
     orders = _selected_orders(request)
     if not orders:
-        messages.error(request, _("Tick the orders to print first."))
-        return redirect("seller:logistics-to-ship")
+        return _nothing_ticked(request)
     now = timezone.now()
     content = printing.packing_slips_pdf(shop=request.shop, orders=orders, printed_at=now)
     name = orders[0].number if len(orders) == 1 else f"{now:%Y%m%d-%H%M}"
@@ -190,35 +168,29 @@ def bulk_ship(request):
     """Upload a CSV of tracking numbers: every row ships, or none does and each problem is
     listed with its row."""
     form = forms.BulkShipForm(request.POST or None, request.FILES or None)
-    row_errors = []
-    status = 200
+    status = HTTPStatus.OK
     if request.method == "POST":
-        status = 400
+        status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
-            try:
+            with refusals(form=form) as outcome:
                 result = services.bulk_ship(
                     shop=request.shop,
                     actor=request.user,
                     data=form.cleaned_data["file"].read(),
                     request=request,
                 )
-            except RowErrors as refused:
-                row_errors = refused.rows
-                form.add_error(None, str(refused.message))
-            except DomainError as error:
-                form.add_error("file" if error.field == "file" else None, str(error.message))
-            else:
+            if outcome.ok:
                 count = len(result.shipments)
                 messages.success(
                     request,
                     ngettext("%(count)d parcel shipped.", "%(count)d parcels shipped.", count)
                     % {"count": count},
                 )
-                return redirect("seller:logistics-shipments")
+                return redirect("seller:orders-shipments")
     return TemplateResponse(
         request,
-        "logistics/seller/bulk_ship.html",
-        {"form": form, "row_errors": row_errors, "tab": "bulk"},
+        "orders/fulfilment/bulk_ship.html",
+        {"form": form, "row_errors": form.row_errors, "tab": "bulk"},
         status=status,
     )
 
@@ -226,7 +198,9 @@ def bulk_ship(request):
 @require_GET
 @seller_view(section=SHIPPING)
 def bulk_ship_example(request):
-    response = HttpResponse("\ufeff" + EXAMPLE_CSV, content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        "\ufeff" + logistics_services.EXAMPLE_CSV, content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="bulk-ship-example.csv"'
     return response
 
@@ -236,9 +210,9 @@ def shipments(request):
     """The shop's parcels: on the way, exceptions, no recent update, delivered."""
     form = forms.ShipmentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    stalled_before = timezone.now() - stall_after()
+    stalled_before = timezone.now() - logistics_services.stall_after()
     state = filters.get("state") or ""
-    queryset = selectors.list_shipments(
+    queryset = logistics_selectors.list_shipments(
         request.shop,
         state="" if state == "stalled" else state,
         stalled_before=stalled_before if state == "stalled" else None,
@@ -249,11 +223,13 @@ def shipments(request):
     query.pop("page", None)
     return TemplateResponse(
         request,
-        "logistics/seller/shipments.html",
+        "orders/fulfilment/shipments.html",
         {
             "form": form,
             "page": page,
-            "counts": selectors.shipment_counts(request.shop, stalled_before=stalled_before),
+            "counts": logistics_selectors.shipment_counts(
+                request.shop, stalled_before=stalled_before
+            ),
             "stalled_before": stalled_before,
             "query": query.urlencode(),
             "tab": "shipments",
@@ -270,14 +246,14 @@ def performance(request):
     late = selectors.late_shipment_rates(since=since, shop_id=request.shop.pk).get(request.shop.pk)
     return TemplateResponse(
         request,
-        "logistics/seller/performance.html",
+        "orders/fulfilment/performance.html",
         {
             "form": form,
             "days": days,
             "late": late,
-            "hours": int(services.ship_within().total_seconds() // 3600),
-            "scores": selectors.carrier_scorecard(shop=request.shop, since=since),
-            "alerts": list(selectors.list_alerts(request.shop)),
+            "hours": selectors.ship_within_hours(),
+            "scores": logistics_selectors.carrier_scorecard(shop=request.shop, since=since),
+            "alerts": list(logistics_selectors.list_alerts(request.shop)),
             "tab": "performance",
         },
     )

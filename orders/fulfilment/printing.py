@@ -4,8 +4,11 @@ Chinese text needs no system font: reportlab's built-in CID font `STSong-Light` 
 and Latin text. Labels are translated in the active language; the data (titles, addresses) is
 printed as it was ordered.
 
-    pick_list_pdf(shop=, rows=pick_list(orders), orders=orders, printed_at=now) -> bytes
-    packing_slips_pdf(shop=, orders=orders, printed_at=now) -> bytes   # one order per page
+    pick_list_pdf(shop=, rows=selectors.pick_list(orders), orders=orders, printed_at=now)
+    packing_slips_pdf(shop=, orders=orders, printed_at=now)   # bytes; one order per page
+
+`orders` are the shop's `Order`s with their lines prefetched
+(`selectors.list_orders_by_number`).
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from logistics.order_source import OrderInfo
-from logistics.services.fulfilment import PickRow
+from orders.fulfilment.selectors import PickRow
+from orders.models import Order
 
 FONT = "STSong-Light"
 GRID = colors.HexColor("#9aa5b1")
@@ -57,7 +60,8 @@ def _p(text, style) -> Paragraph:
     return Paragraph(escape(str(text or "")).replace("\n", "<br/>"), style)
 
 
-def _when(moment: datetime | None) -> str:
+def when(moment: datetime | None) -> str:
+    """A moment as people read it here: local time, the active language's short format."""
     if moment is None:
         return ""
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
@@ -92,7 +96,7 @@ def _document(buffer, title: str) -> SimpleDocTemplate:
 
 
 def pick_list_pdf(
-    *, shop, rows: Sequence[PickRow], orders: Sequence[OrderInfo], printed_at: datetime
+    *, shop, rows: Sequence[PickRow], orders: Sequence[Order], printed_at: datetime
 ) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
@@ -105,7 +109,7 @@ def pick_list_pdf(
             + " · "
             + ngettext("%(units)d unit", "%(units)d units", units) % {"units": units}
             + " · "
-            + _("printed %(time)s") % {"time": _when(printed_at)},
+            + _("printed %(time)s") % {"time": when(printed_at)},
             styles["small"],
         ),
         Spacer(1, 6 * mm),
@@ -136,7 +140,7 @@ def pick_list_pdf(
     return buffer.getvalue()
 
 
-def packing_slips_pdf(*, shop, orders: Sequence[OrderInfo], printed_at: datetime) -> bytes:
+def packing_slips_pdf(*, shop, orders: Sequence[Order], printed_at: datetime) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
     title = _("Packing slips")
@@ -149,7 +153,7 @@ def packing_slips_pdf(*, shop, orders: Sequence[OrderInfo], printed_at: datetime
     return buffer.getvalue()
 
 
-def _slip(shop, order: OrderInfo, printed_at: datetime, styles) -> list:
+def _slip(shop, order: Order, printed_at: datetime, styles) -> list:
     head = Table(
         [
             [
@@ -157,7 +161,7 @@ def _slip(shop, order: OrderInfo, printed_at: datetime, styles) -> list:
                 [
                     _p(_("Packing slip"), styles["small"]),
                     _p(order.number, styles["big"]),
-                    _p(_when(order.created_at), styles["small"]),
+                    _p(when(order.created_at), styles["small"]),
                 ],
             ]
         ],
@@ -166,7 +170,7 @@ def _slip(shop, order: OrderInfo, printed_at: datetime, styles) -> list:
     head.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")])
     )
-    address = f"{order.recipient} · {order.phone}\n{order.address_line}"
+    address = f"{order.recipient} · {order.phone}\n{order.address_line()}"
     if order.postcode:
         address += f" · {order.postcode}"
     story = [
@@ -190,7 +194,7 @@ def _slip(shop, order: OrderInfo, printed_at: datetime, styles) -> list:
             _p(_("To pack"), styles["head"]),
         ]
     ]
-    for line in order.lines:
+    for line in order.lines.all():
         item = line.title + (f" · {line.options}" if line.options else "")
         table.append(
             [
@@ -213,7 +217,7 @@ def _slip(shop, order: OrderInfo, printed_at: datetime, styles) -> list:
         [
             Spacer(1, 6 * mm),
             _p(
-                _("Printed %(time)s") % {"time": _when(printed_at)},
+                _("Printed %(time)s") % {"time": when(printed_at)},
                 styles["small"],
             ),
         ]

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from logistics import forms, selectors, services
-from logistics.errors import LogisticsError
 from logistics.quote import QuoteLine, quote_shipping
 from logistics.regions import region_name
-from marketplace.core.errors import DomainError
+from marketplace.core.pages import refusals
 from shops.roles import SHIPPING
 from shops.scoping.views import seller_view
 
@@ -44,10 +43,10 @@ def _editor(request, template=None):
         )
         formset = forms.rule_formset(rules=forms.submitted_rules(request.POST), extra=1)
     elif request.method == "POST":
-        form = forms.ShippingTemplateForm(request.POST)
         formset = forms.rule_formset(request.POST)
+        form = forms.ShippingTemplateForm(request.POST, formset=formset)
         if forms.validate_template(form, formset):
-            try:
+            with refusals(form=form) as outcome:  # a rule's problem lands on that rule's form
                 saved = services.save_shipping_template(
                     shop=request.shop,
                     actor=request.user,
@@ -56,9 +55,7 @@ def _editor(request, template=None):
                     rules=formset.rules(),
                     request=request,
                 )
-            except DomainError as error:
-                forms.apply_domain_error(form, formset, error)
-            else:
+            if outcome.ok:
                 messages.success(
                     request, _("The shipping template “%(name)s” is saved.") % {"name": saved.name}
                 )
@@ -107,36 +104,30 @@ def _preview(request, template) -> dict:
         weight_kg=data["weight_kg"],
         volume_m3=data["volume_m3"],
     )
-    try:
+    with refusals(form=form) as outcome:  # "does not deliver to …" lands on the province
         quote = quote_shipping(
             template.snapshot(), province=data["province"], lines=[line], insure=data["insure"]
         )
-    except LogisticsError as refusal:
-        return {"preview_form": form, "preview_refusal": refusal.message}
-    return {"preview_form": form, "preview": quote}
+    return {"preview_form": form, "preview": quote if outcome.ok else None}
 
 
 @seller_view(section=SHIPPING)
 def template_delete(request, template_id):
     template = selectors.get_shipping_template_for_shop_or_404(shop=request.shop, pk=template_id)
-    error = None
+    status = 200
     if request.method == "POST":
-        try:
+        with refusals(request) as outcome:  # a template in use is kept: the message says why
             services.delete_shipping_template(
                 shop=request.shop, actor=request.user, template=template, request=request
             )
-        except LogisticsError as refusal:
-            error = refusal.message
-        else:
+        if outcome.ok:
             messages.success(
                 request, _("The shipping template “%(name)s” is deleted.") % {"name": template.name}
             )
             return redirect("seller:logistics-template-list")
+        status = 409
     return TemplateResponse(
-        request,
-        "logistics/seller/template_delete.html",
-        {"template": template, "error": error},
-        status=409 if error else 200,
+        request, "logistics/seller/template_delete.html", {"template": template}, status=status
     )
 
 
@@ -163,7 +154,7 @@ def carriers(request):
     if request.method == "POST" and form.is_valid():
         chosen = [int(pk) for pk in form.cleaned_data["carriers"]]
         default = form.cleaned_data.get("default")
-        try:
+        with refusals(form=form) as outcome:
             services.set_shop_carriers(
                 shop=request.shop,
                 actor=request.user,
@@ -172,9 +163,7 @@ def carriers(request):
                 account_numbers={pk: form.cleaned_data.get(f"account_{pk}", "") for pk in chosen},
                 request=request,
             )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
+        if outcome.ok:
             messages.success(request, _("Your carriers are saved."))
             return redirect("seller:logistics-carriers")
     return TemplateResponse(
