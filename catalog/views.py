@@ -25,8 +25,8 @@ from catalog import search_log, seo
 from catalog import storefront_selectors as sf
 from catalog.filters import MAX_QUERY_LENGTH, ProductFilter, cache_params
 from catalog.storefront_cache import cached
-from catalog.templatetags.catalog_storefront import price
 from catalog.text import sanitize_description
+from marketplace.core.money import format_amount
 
 PAGE_TEMPLATE = "catalog/page.html"
 CSRF_PLACEHOLDER = "__storefront_csrf_token__"
@@ -373,7 +373,7 @@ def _build_product(request, pk) -> dict:
             "code": sku.code,
             "options": {str(k): str(v) for k, v in (sku.options or {}).items()},
             "label": sku.option_label or sku.code,
-            "price_display": price(sku.price, product.currency),
+            "price_display": format_amount(sku.price, product.currency),
             "state": sf.stock_state(sku.stock),
             "state_label": stock_label(sku.stock),
         }
