@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from django import template
 
-from catalog import seo
-from catalog import storefront_selectors as sf
+from catalog.storefront import listings, seo
 
 register = template.Library()
 
 
 @register.filter
 def product_url(product):
-    return sf.product_url(product.pk, product.slug)
+    return listings.product_url(product.pk, product.slug)
 
 
 @register.filter

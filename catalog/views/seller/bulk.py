@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from catalog import selectors
 from catalog.forms import ExportForm, ImportForm
 from catalog.models import BulkJob
-from catalog.seller_views.common import paginate
 from catalog.services import bulk
+from catalog.views.seller.paging import paginate
 from marketplace.core.pages import refusals
 from shops import roles
 from shops.scoping.models import get_for_shop_or_404

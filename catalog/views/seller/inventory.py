@@ -18,8 +18,8 @@ from catalog.forms import (
     StocktakeStartForm,
 )
 from catalog.models import Stocktake
-from catalog.seller_views.common import paginate, query_without_page
 from catalog.services import inventory, stocktakes
+from catalog.views.seller.paging import paginate, query_without_page
 from marketplace.core.pages import refusals
 from shops import roles
 from shops.scoping.models import get_for_shop_or_404

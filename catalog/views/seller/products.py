@@ -24,11 +24,11 @@ from catalog.forms import (
     sku_rows_for,
 )
 from catalog.models import Category, Product, ProductImage
-from catalog.seller_views.common import paginate, query_without_page
 from catalog.services import images as image_services
 from catalog.services import listing
 from catalog.services import products as product_services
 from catalog.services.products import variant_matrix
+from catalog.views.seller.paging import paginate, query_without_page
 from marketplace.core.pages import refusals
 from marketplace.core.states import history
 from shops import roles
