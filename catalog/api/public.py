@@ -7,9 +7,9 @@ is the catalog's `/api/v1/categories/`). Anyone may call it
                           &shop=shop-a&rating_min=4&attr_grade=special&sort=-price&page=2
     GET /api/v1/products/{id}/
 
-The filters are the storefront's (`catalog.storefront.filters.ProductFilter`); a bad value is a 400 naming
-the parameter. Lists read the denormalised listing columns only and count no further than
-`MAX_PAGES` pages (`count_is_lower_bound` says so): two queries per page whatever its size.
+The filters are the storefront's (`catalog.storefront.filters.ProductFilter`); a bad value is a
+400 naming the parameter. Lists read the denormalised listing columns only and count no further
+than `MAX_PAGES` pages (`count_is_lower_bound` says so): two queries per page whatever its size.
 """
 
 from __future__ import annotations
