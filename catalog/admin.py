@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,8 +32,8 @@ from catalog.models import (
 )
 from catalog.services import categories as category_services
 from catalog.services import listing
-from marketplace.core.errors import DomainError
-from marketplace.core.states import history
+from marketplace.core.admin import ReadOnlyAdmin, StateHistoryAdminMixin
+from marketplace.core.pages import refusals
 
 
 # --- Categories -------------------------------------------------------------------------------
@@ -222,8 +221,21 @@ MODERATION = {
 }
 
 
+class _RefusalForOne:
+    """Where `refusals` shows a refusal of one of the selected listings: an admin error message
+    that names the listing, so staff see which ones were not moderated."""
+
+    def __init__(self, model_admin, request, product):
+        self.model_admin, self.request, self.product = model_admin, request, product
+
+    def apply_domain_error(self, error) -> None:
+        self.model_admin.message_user(
+            self.request, f"{self.product}: {error.message}", messages.ERROR
+        )
+
+
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(StateHistoryAdminMixin, ReadOnlyAdmin):
     list_display = [
         "title",
         "shop_name",
@@ -251,15 +263,6 @@ class ProductAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("search_vector")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -295,26 +298,6 @@ class ProductAdmin(admin.ModelAdmin):
         issues = quality.describe_all(product.quality_issues)
         return format_html("<strong>{}</strong>/100 {}", product.quality_score, "; ".join(issues))
 
-    @admin.display(description=gettext_lazy("History"))
-    def state_history(self, product):
-        events = history(product).select_related("actor")
-        if not events:
-            return "—"
-        return format_html_join(
-            "\n",
-            "<div>{} · {} → {} · {} {}</div>",
-            (
-                (
-                    localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
-                    e.from_state,
-                    e.to_state,
-                    e.actor or "",
-                    e.reason,
-                )
-                for e in events
-            ),
-        )
-
     def _moderate(self, request, queryset, name):
         action, label, needs_reason = MODERATION[name]
         form = ModerationForm(request.POST if "apply" in request.POST else None)
@@ -323,11 +306,10 @@ class ProductAdmin(admin.ModelAdmin):
         if "apply" in request.POST and form.is_valid():
             done = 0
             for product in queryset.select_related("category").order_by("pk"):
-                try:
+                with refusals(form=_RefusalForOne(self, request, product)) as outcome:
                     action(product, actor=request.user, reason=form.cleaned_data["reason"])
+                if outcome.ok:
                     done += 1
-                except DomainError as error:
-                    self.message_user(request, f"{product}: {error.message}", messages.ERROR)
             if done:
                 self.message_user(
                     request,
@@ -379,17 +361,6 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 # --- Read-only records ------------------------------------------------------------------------
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(StockMovement)
 class StockMovementAdmin(ReadOnlyAdmin):
     list_display = [

@@ -390,6 +390,12 @@ class StockChangeForm(forms.Form):
             self.add_error("reason", _("Give a reason for the correction."))
         return cleaned
 
+    def apply_domain_error(self, error) -> None:
+        """A refusal of the stock service (through `refusals`): the change it names is this
+        form's quantity."""
+        field = {"change": "quantity"}.get(error.field, error.field)
+        self.add_error(field if field in self.fields else None, str(error.message))
+
 
 class AlertSettingsForm(forms.Form):
     warning_line = forms.IntegerField(label=_("Warning line"), min_value=0, max_value=1_000_000)
@@ -422,6 +428,10 @@ class ImportForm(forms.Form):
         help_text=_("CSV (UTF-8 or GBK) or Excel .xlsx, up to 10 MB and 10,000 rows."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
+
+    def apply_domain_error(self, error) -> None:
+        """Every refusal of an upload (through `refusals`) is about the file."""
+        self.add_error("file", str(error.message))
 
 
 class ExportForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from catalog.seller_views import bulk, inventory, products
+from catalog.views.seller import bulk, inventory, products
 
 urlpatterns = [
     path("products/", products.product_list, name="product-list"),

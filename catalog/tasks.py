@@ -1,29 +1,31 @@
 """Celery tasks of the catalog: thin wrappers that take ids and call a service.
 
-All are idempotent (safe to run twice) and acknowledged late; enqueued with
-`transaction.on_commit` by the services.
+All are idempotent (safe to run twice) and acknowledged late (the settings' default); enqueued
+with `transaction.on_commit` by the services. They retry on transient errors with the platform's
+one policy (`retrying_task`), except the daily beat job (it runs again tomorrow) and the bulk job
+(a failed job says so on its page, and the seller starts another).
 """
 
 from celery import shared_task
 
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5, "acks_late": True}
+from marketplace.core.tasks import retrying_task
 
 
-@shared_task(**RETRY)
+@retrying_task
 def process_product_image(image_id: int) -> bool:
     from catalog.services.images import process_image
 
     return process_image(image_id)
 
 
-@shared_task(**RETRY)
+@retrying_task
 def deliver_stock_alerts(alert_ids: list[int]) -> int:
     from catalog.services.alerts import deliver_stock_alerts as deliver
 
     return deliver(alert_ids)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def recheck_low_stock() -> int:
     """Daily (django-celery-beat, migration 0003): every SKU against its warning line, in SQL."""
     from catalog.services.inventory import recheck_all_low_stock
@@ -31,14 +33,14 @@ def recheck_low_stock() -> int:
     return len(recheck_all_low_stock())
 
 
-@shared_task(**RETRY)
+@retrying_task
 def refresh_listings(product_ids: list[int]) -> int:
     from catalog.services.listing import refresh_listings as refresh
 
     return refresh(product_ids)
 
 
-@shared_task(**RETRY)
+@retrying_task
 def reindex_category(category_id: int) -> int:
     """After a category was renamed or moved: its products' search vectors, in batches."""
     from catalog.models import Category, Product
@@ -62,7 +64,7 @@ def reindex_category(category_id: int) -> int:
     return done
 
 
-@shared_task(acks_late=True, soft_time_limit=3600, time_limit=3900)
+@shared_task(soft_time_limit=3600, time_limit=3900)
 def run_bulk_job(job_id: int) -> str:
     from catalog.services.bulk import run_job
 

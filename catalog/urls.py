@@ -4,16 +4,16 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
-from catalog import views
-from catalog.sitemaps import SITEMAP_CACHE_SECONDS, SITEMAPS
+from catalog.storefront.sitemaps import SITEMAP_CACHE_SECONDS, SITEMAPS
+from catalog.views import storefront
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("categories/", views.category_list, name="category-list"),
-    path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
-    path("products/<int:pk>/", views.product_redirect, name="product-redirect"),
-    path("products/<int:pk>/<slug:slug>/", views.product_detail, name="product-detail"),
+    path("", storefront.home, name="home"),
+    path("search/", storefront.search, name="search"),
+    path("categories/", storefront.category_list, name="category-list"),
+    path("categories/<slug:slug>/", storefront.category_detail, name="category-detail"),
+    path("products/<int:pk>/", storefront.product_redirect, name="product-redirect"),
+    path("products/<int:pk>/<slug:slug>/", storefront.product_detail, name="product-detail"),
     path(
         "sitemap.xml",
         cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),

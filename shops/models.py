@@ -326,6 +326,9 @@ class Shop(models.Model):
         },
         shop_id_attr="pk",
     )
+    # The states buyers see. SQL mirrors this in `shops_shop_is_visible(state)` (migration 0003,
+    # used by the catalog's trigger on this table): changing it needs a new migration that
+    # re-creates that function; tests/shops/test_visibility_sql.py catches a mismatch.
     VISIBLE_STATES = (State.ACTIVE, State.RESTRICTED)
 
     name = models.CharField(_("name"), max_length=30)

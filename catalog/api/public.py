@@ -7,9 +7,9 @@ is the catalog's `/api/v1/categories/`). Anyone may call it
                           &shop=shop-a&rating_min=4&attr_grade=special&sort=-price&page=2
     GET /api/v1/products/{id}/
 
-The filters are the storefront's (`catalog.filters.ProductFilter`); a bad value is a 400 naming
-the parameter. Lists read the denormalised listing columns only and count no further than
-`MAX_PAGES` pages (`count_is_lower_bound` says so): two queries per page whatever its size.
+The filters are the storefront's (`catalog.storefront.filters.ProductFilter`); a bad value is a
+400 naming the parameter. Lists read the denormalised listing columns only and count no further
+than `MAX_PAGES` pages (`count_is_lower_bound` says so): two queries per page whatever its size.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from catalog import seo
-from catalog import storefront_selectors as sf
-from catalog.filters import ProductFilter
+from catalog.storefront import listings, seo
+from catalog.storefront.categories import category_tree
+from catalog.storefront.filters import ProductFilter
+from catalog.storefront.product_page import get_live_product, product_page, stock_state
 from catalog.text import sanitize_description
 
 MAX_API_PAGE_SIZE = 96
@@ -45,7 +46,7 @@ class CatalogUserThrottle(UserRateThrottle):
 
 
 class CatalogPagination(BasePagination):
-    """Page numbers with a bounded count (see `storefront_selectors.paginate`)."""
+    """Page numbers with a bounded count (see `catalog.storefront.listings.paginate`)."""
 
     page_query_param = "page"
     page_size_query_param = "page_size"
@@ -53,14 +54,16 @@ class CatalogPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         try:
-            size = int(request.query_params.get(self.page_size_query_param, sf.DEFAULT_PAGE_SIZE))
+            size = int(
+                request.query_params.get(self.page_size_query_param, listings.DEFAULT_PAGE_SIZE)
+            )
         except ValueError:
-            size = sf.DEFAULT_PAGE_SIZE
+            size = listings.DEFAULT_PAGE_SIZE
         size = max(1, min(size, MAX_API_PAGE_SIZE))
-        number = sf.page_number_of(request.query_params.get(self.page_query_param))
+        number = listings.page_number_of(request.query_params.get(self.page_query_param))
         try:
-            self.page = sf.paginate(queryset, number=number, page_size=size)
-        except sf.PageOutOfRange as error:
+            self.page = listings.paginate(queryset, number=number, page_size=size)
+        except listings.PageOutOfRange as error:
             raise NotFound(_("There is no such page.")) from error
         return self.page.products
 
@@ -90,7 +93,9 @@ class CatalogPagination(BasePagination):
                 "name": self.page_query_param,
                 "required": False,
                 "in": "query",
-                "description": str(_("Page number (at most %(n)d pages).") % {"n": sf.MAX_PAGES}),
+                "description": str(
+                    _("Page number (at most %(n)d pages).") % {"n": listings.MAX_PAGES}
+                ),
                 "schema": {"type": "integer", "minimum": 1},
             },
             {
@@ -143,7 +148,7 @@ class PublicProductSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
 
     def get_url(self, product) -> str:
-        return seo.absolute_url(sf.product_url(product.pk, product.slug))
+        return seo.absolute_url(listings.product_url(product.pk, product.slug))
 
     def get_in_stock(self, product) -> bool:
         return product.total_stock > 0
@@ -161,7 +166,7 @@ class PublicSkuSerializer(serializers.Serializer):
     stock_state = serializers.SerializerMethodField()
 
     def get_stock_state(self, sku) -> str:
-        return sf.stock_state(sku.stock)
+        return stock_state(sku.stock)
 
 
 class PublicImageSerializer(serializers.Serializer):
@@ -232,7 +237,7 @@ class PublicProductViewSet(
 
     permission_classes = [AllowAny]
     throttle_classes = [CatalogAnonThrottle, CatalogUserThrottle]
-    queryset = sf.live_products()
+    queryset = listings.live_products()
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProductFilter
     pagination_class = CatalogPagination
@@ -248,13 +253,13 @@ class PublicProductViewSet(
             pk = int(kwargs["pk"])
         except (TypeError, ValueError) as error:
             raise NotFound from error
-        product = sf.get_live_product(pk)
+        product = get_live_product(pk)
         if product is None:
             raise NotFound(_("This product is not on sale."))
         context = {
             **self.get_serializer_context(),
-            "page": sf.product_page(product, with_more=False),
-            "tree": sf.category_tree(request),
+            "page": product_page(product, with_more=False),
+            "tree": category_tree(request),
         }
         return Response(PublicProductDetailSerializer(product, context=context).data)
 

@@ -4,7 +4,7 @@ typo tolerance.
 - `ZeroResultSearch`: one row per (query, category, day) with a counter.
 - The storefront cache version: a sequence that triggers advance whenever a product, SKU, image,
   category or attribute definition changes, in any way (services, admin, raw SQL, bulk updates).
-  Cached storefront fragments are keyed by it (`catalog.storefront_selectors.storefront_version`),
+  Cached storefront fragments are keyed by it (`catalog.storefront.cache.storefront_version`),
   so a change is visible on the next request. Two triggers per table: one per statement, at
   once (so a page rendered later in the same transaction, e.g. in tests, sees it), and one per
   row deferred to commit, so a page rendered while the change was still uncommitted is not

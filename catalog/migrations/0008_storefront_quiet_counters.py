@@ -4,7 +4,7 @@ Migration 0004 advanced the storefront version on any change of a product or SKU
 orders flowing, every sale (stock, reserved, units sold) would invalidate every cached page.
 Now an UPDATE advances it only when something else changed, or when stock crosses a line buyers
 see: sold out ↔ in stock, and the "only N left" range (LOW_STOCK = 5 in
-catalog.storefront_selectors). "N sold" on cards and the sales order may lag by up to the
+catalog.storefront.product_page). "N sold" on cards and the sales order may lag by up to the
 fragment timeout (10 minutes). Inserts, deletes and truncations still always count.
 
 The comparison is generic (the row as JSON minus the counters), so a column added later counts

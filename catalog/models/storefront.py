@@ -1,8 +1,8 @@
 """What the storefront records about buyers' searches: the searches that found nothing.
 
 One row per (normalised query, category searched in, day) with a counter, written by one
-`INSERT … ON CONFLICT DO UPDATE` (`catalog.storefront_selectors.record_zero_result_search`), so a
-query typed a thousand times is one row with count 1000, not a thousand rows. Sellers and the
+`INSERT … ON CONFLICT DO UPDATE` (`catalog.storefront.search_log.record_zero_result_search`),
+so a query typed a thousand times is one row with count 1000, not a thousand rows. Sellers and the
 platform read it as "what buyers look for and do not find" (`list_zero_result_searches`).
 """
 

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog import quality, search, selectors, specs, text
+from catalog import quality, selectors, specs, text
 from catalog.errors import CatalogError, ErrorCode
 from catalog.models import AttributeDefinition, Product, ProductImage, Sku
+from catalog.storefront import search
 from compliance import audit
 from marketplace.core.states import transition
 
@@ -52,7 +53,7 @@ def templates_for(category_ids: Iterable[int], categories: dict) -> dict[int, li
 
 
 def search_document(product: Product, *, categories: dict, template, skus) -> str:
-    """The weighted tsvector literal of a product (see catalog.search)."""
+    """The weighted tsvector literal of a product (see catalog.storefront.search)."""
     trail = (
         selectors.category_trail(categories[product.category_id], categories=categories)
         if (product.category_id in categories)

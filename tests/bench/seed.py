@@ -2,13 +2,13 @@
 products with 3 SKUs and an image each, written by a handful of `INSERT … SELECT
 generate_series` statements (no ORM loop, no per-row round trip).
 
-Titles, keywords and search vectors come from 2,000 bilingual title templates (adjective ×
-material × a noun of the product's top category, in English and Chinese), each tokenized once
-by `catalog.search` exactly as the services index real products (Chinese as character bigrams);
-product n uses template n mod 2,000, so "teapot" or "茶壶" match about 1.6 % of the catalogue,
-like a common word would. The listing columns (prices, stock, sales, rating, cover image, shop
-name and slug, category path) are filled as `refresh_listings` would fill them, consistent with
-the SKUs.
+Titles, keywords and search vectors come from 2,000 bilingual title templates (adjective × material
+× a noun of the product's top category, in English and Chinese), each tokenized once by
+`catalog.storefront.search` exactly as the services index real products (Chinese as character
+bigrams); product n uses template n mod 2,000, so "teapot" or "茶壶" match about 1.6 % of the
+catalogue, like a common word would. The listing columns (prices, stock, sales, rating, cover
+image, shop name and slug, category path) are filled as `refresh_listings` would fill them,
+consistent with the SKUs.
 
 This database is thrown away after the run: triggers and foreign-key checks are off while
 seeding (session_replication_role = replica), and SKUs get their stock without ledger rows.
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from catalog import search
 from catalog.models import AttributeDefinition, AttributeType, Category, Product, ProductImage, Sku
+from catalog.storefront import search
 from shops.models import Shop
 
 SHOPS = 1_000

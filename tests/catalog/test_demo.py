@@ -5,8 +5,9 @@ import time
 
 from django.db.models import F, Sum
 
-from catalog import demo, search
+from catalog import demo
 from catalog.models import Category, Product, ProductImage, Sku, StockMovement
+from catalog.storefront import search
 from tests.factories.shops import ShopFactory
 
 

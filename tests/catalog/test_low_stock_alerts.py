@@ -131,9 +131,10 @@ def test_the_recheck_task_is_registered_with_celery_beat(db):
     from django_celery_beat.models import PeriodicTask
 
     migration = importlib.import_module("catalog.migrations.0003_beat_schedules")
+    create = migration.Migration.operations[0].code  # the beat_schedules operation's function
     PeriodicTask.objects.filter(task="catalog.tasks.recheck_low_stock").delete()
-    migration.create(apps, None)
-    migration.create(apps, None)  # idempotent
+    create(apps, None)
+    create(apps, None)  # idempotent
     task = PeriodicTask.objects.get(task="catalog.tasks.recheck_low_stock")
     assert task.enabled and task.crontab.hour == "2"
 

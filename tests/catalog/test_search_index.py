@@ -2,8 +2,8 @@
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 
-from catalog import search
 from catalog.models import Product
+from catalog.storefront import search
 from tests.factories.catalog import make_product, sku
 
 

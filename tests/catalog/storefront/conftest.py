@@ -91,7 +91,7 @@ def clone_live_products(product, count: int) -> None:
 def _fresh_local_cache():
     """The per-process copies of storefront fragments start empty in every test (they are keyed
     by the Redis epoch too, so this is belt and braces)."""
-    from catalog.storefront_cache import clear_local
+    from catalog.storefront.cache import clear_local
 
     clear_local()
     yield

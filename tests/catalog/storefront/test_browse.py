@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog import storefront_selectors as sf
+from catalog.storefront import listings
+from catalog.storefront.categories import category_tree
 from tests.catalog.storefront.conftest import clone_live_products
 from tests.factories.catalog import make_category
 
@@ -45,7 +46,7 @@ def test_a_closed_category_and_its_subtree_are_hidden(client, live_tea):
     food = live_tea.category.parent.parent
     closed = make_category("Closed", parent=food, is_active=False)
     make_category("Below closed", parent=closed)
-    tree = sf.category_tree()
+    tree = category_tree()
     assert closed.slug not in tree.by_slug
     assert client.get(f"/categories/{closed.slug}/").status_code == 404
 
@@ -133,7 +134,7 @@ def test_pagination_is_bounded_and_out_of_range_is_a_404(client, live_tea):
 
 
 def test_counts_stop_at_the_page_limit(client, live_tea, settings, monkeypatch):
-    monkeypatch.setattr(sf, "MAX_PAGES", 2)
+    monkeypatch.setattr(listings, "MAX_PAGES", 2)
     clone_live_products(live_tea, 60)
     response = client.get(f"/categories/{live_tea.category.slug}/")
     assert "More than 48 products" in response.content.decode()

@@ -8,7 +8,7 @@ import pytest
 from catalog.models import Product, Sku
 from catalog.services import listing
 from catalog.services import products as product_services
-from catalog.storefront_cache import storefront_version
+from catalog.storefront.cache import storefront_version
 from tests.catalog.storefront.conftest import publish
 from tests.factories.catalog import make_category, make_product, product_data, sku
 

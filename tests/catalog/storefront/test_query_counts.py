@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog import storefront_selectors as sf
-from catalog.storefront_cache import clear_local
+from catalog.storefront import listings
+from catalog.storefront.cache import clear_local
 from tests.catalog.storefront.conftest import clone_live_products
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def measure(client, product, *, page_size=None):
 def test_queries_stay_constant_across_page_sizes_and_catalogue_sizes(
     client, live_tea, live_cup, django_assert_max_num_queries
 ):
-    sf.typo_tolerance_available()  # checked once per process; not part of any page's budget
+    listings.typo_tolerance_available()  # checked once per process; not part of any page's budget
     small = measure(client, live_tea)
 
     clone_live_products(live_tea, 150)

@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from catalog import search_log
-from catalog import storefront_selectors as sf
 from catalog.models import ZeroResultSearch
+from catalog.storefront import listings, search_log
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +80,7 @@ def test_narrowed_or_successful_searches_are_not_logged(client, live_tea):
 
 
 def test_a_typo_finds_similar_words_where_pg_trgm_is_installed(client, live_tea):
-    if not sf.typo_tolerance_available():
+    if not listings.typo_tolerance_available():
         pytest.skip("this database has no pg_trgm")
     response = client.get("/search/", {"q": "longjinq"})
     html = response.content.decode()
@@ -91,7 +90,7 @@ def test_a_typo_finds_similar_words_where_pg_trgm_is_installed(client, live_tea)
 
 
 def test_without_pg_trgm_search_stays_exact(client, live_tea, monkeypatch):
-    monkeypatch.setattr(sf, "typo_tolerance_available", lambda: False)
+    monkeypatch.setattr(listings, "typo_tolerance_available", lambda: False)
     assert found(client, "longjinq") == []
     assert ZeroResultSearch.objects.get().query == "longjinq"
 
@@ -102,8 +101,8 @@ def test_trigram_detection_answers_from_the_catalogue_index(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
         installed = cursor.fetchone()[0]
-    sf._trigram_index_exists.cache_clear()
-    assert sf.typo_tolerance_available() is installed
+    listings._trigram_index_exists.cache_clear()
+    assert listings.typo_tolerance_available() is installed
 
 
 def test_empty_and_unsearchable_queries(client, live_tea):

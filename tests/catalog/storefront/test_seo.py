@@ -92,8 +92,8 @@ def test_category_pages_are_canonical_and_filtered_views_are_not_indexed(client,
 
 
 def test_sitemap_index_and_sections(client, live_tea, live_cup, shop, settings):
-    from catalog import sitemaps
     from catalog.services import listing
+    from catalog.storefront import sitemaps
 
     settings.SITE_URL = "https://shop.example.com"
     index = client.get("/sitemap.xml")

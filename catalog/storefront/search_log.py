@@ -13,9 +13,9 @@ from django.db import connection
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from catalog import search
 from catalog.models import ZeroResultSearch
 from catalog.models.storefront import MAX_QUERY_LENGTH
+from catalog.storefront import search
 
 UPSERT = """
 INSERT INTO catalog_zeroresultsearch (query, category_id, day, count, last_searched_at)

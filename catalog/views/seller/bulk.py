@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from catalog import selectors
 from catalog.forms import ExportForm, ImportForm
 from catalog.models import BulkJob
-from catalog.seller_views.common import paginate
 from catalog.services import bulk
-from marketplace.core.errors import DomainError
+from catalog.views.seller.paging import paginate
+from marketplace.core.pages import refusals
 from shops import roles
 from shops.scoping.models import get_for_shop_or_404
 from shops.scoping.views import seller_view
@@ -28,13 +28,11 @@ def bulk_home(request):
     if request.method == "POST":
         import_form = ImportForm(request.POST, request.FILES)
         if import_form.is_valid():
-            try:
+            with refusals(form=import_form) as outcome:
                 job = bulk.start_import(
                     shop=request.shop, actor=request.user, upload=import_form.cleaned_data["file"]
                 )
-            except DomainError as error:
-                import_form.add_error("file", error.message)
-            else:
+            if outcome.ok:
                 return redirect("seller:catalog-job", job_id=job.pk)
     page = paginate(request, selectors.list_jobs(shop=request.shop))
     return TemplateResponse(

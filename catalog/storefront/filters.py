@@ -21,16 +21,17 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from catalog import storefront_selectors as sf
 from catalog.models import Product
+from catalog.storefront import listings
+from catalog.storefront.categories import AttributeFilter, attribute_filters, category_tree
 
 MAX_QUERY_LENGTH = 100
 SORT_CHOICES = [
-    (sf.Sort.RELEVANCE, _("Relevance")),
-    (sf.Sort.NEWEST, _("Newest")),
-    (sf.Sort.SALES, _("Best selling")),
-    (sf.Sort.PRICE_ASC, _("Price: low to high")),
-    (sf.Sort.PRICE_DESC, _("Price: high to low")),
+    (listings.Sort.RELEVANCE, _("Relevance")),
+    (listings.Sort.NEWEST, _("Newest")),
+    (listings.Sort.SALES, _("Best selling")),
+    (listings.Sort.PRICE_ASC, _("Price: low to high")),
+    (listings.Sort.PRICE_DESC, _("Price: high to low")),
 ]
 MONEY_FIELD = {"min_value": 0, "max_digits": 12, "decimal_places": 2}
 ATTRIBUTE_PREFIX = "attr_"
@@ -72,20 +73,20 @@ class ProductFilter(django_filters.FilterSet):
         """`category`: the category node of a category page (the `category` parameter is then
         not offered). Otherwise the `category` parameter (a slug) picks one."""
         if queryset is None:
-            queryset = sf.live_products()
+            queryset = listings.live_products()
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.search_query = None
-        self.tree = sf.category_tree(request)
+        self.tree = category_tree(request)
         if category is not None:
             self.filters.pop("category")
             self.category_node = category
         else:
             self.category_node = self.tree.get(str(self.data.get("category", ""))[:80])
-        self.attribute_filters = sf.attribute_filters(self.category_node, request)
+        self.attribute_filters = attribute_filters(self.category_node, request)
         for attribute in self.attribute_filters:
             self.filters[ATTRIBUTE_PREFIX + attribute.code] = self._attribute_filter(attribute)
 
-    def _attribute_filter(self, attribute: sf.AttributeFilter):
+    def _attribute_filter(self, attribute: AttributeFilter):
         if attribute.is_boolean:
             instance = django_filters.BooleanFilter(
                 field_name=ATTRIBUTE_PREFIX + attribute.code,
@@ -108,7 +109,7 @@ class ProductFilter(django_filters.FilterSet):
 
     # --- Filters ---------------------------------------------------------------------------------
     def filter_search(self, queryset: QuerySet, name, value):
-        self.search_query = sf.search_query(value)
+        self.search_query = listings.search_query(value)
         if self.search_query is None:
             return queryset.none() if value.strip() else queryset
         return queryset.filter(search_vector=self.search_query)
@@ -146,18 +147,20 @@ class ProductFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         if self.category_node is not None:
-            queryset = sf.in_category(queryset, self.category_node)
+            queryset = listings.in_category(queryset, self.category_node)
         queryset = super().filter_queryset(queryset)
-        return sf.sort_products(queryset, self.sort_value, query=self.search_query)
+        return listings.sort_products(queryset, self.sort_value, query=self.search_query)
 
     # --- What the page shows -------------------------------------------------------------------
     @property
     def sort_value(self) -> str:
         cleaned = getattr(self.form, "cleaned_data", {}) or {}
         chosen = cleaned.get("sort") or ""
-        if chosen == sf.Sort.RELEVANCE and self.search_query is None:
-            return sf.Sort.NEWEST
-        return chosen or (sf.Sort.RELEVANCE if self.search_query is not None else sf.Sort.NEWEST)
+        if chosen == listings.Sort.RELEVANCE and self.search_query is None:
+            return listings.Sort.NEWEST
+        return chosen or (
+            listings.Sort.RELEVANCE if self.search_query is not None else listings.Sort.NEWEST
+        )
 
     def attribute_fields(self):
         """(attribute, bound form field) of each attribute filter, for the template."""

@@ -1,6 +1,6 @@
 """Storefront pages of the catalog: home, categories, search and the product page.
 
-Each page is one cached fragment (`catalog.storefront_cache`): its title, its head tags (meta,
+Each page is one cached fragment (`catalog.storefront.cache`): its title, its head tags (meta,
 canonical, Open Graph, JSON-LD) and its body, rendered **without** the request so that nothing
 personal (user, CSRF token) is ever cached. The layout around it (header, account menu, cart
 badge, language switcher) is rendered per request. A cache hit costs one query (the storefront
@@ -21,12 +21,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalog import search_log, seo
-from catalog import storefront_selectors as sf
-from catalog.filters import MAX_QUERY_LENGTH, ProductFilter, cache_params
-from catalog.storefront_cache import cached
-from catalog.templatetags.catalog_storefront import price
+from catalog.storefront import listings, search_log, seo
+from catalog.storefront.cache import cached
+from catalog.storefront.categories import category_tree
+from catalog.storefront.filters import MAX_QUERY_LENGTH, ProductFilter, cache_params
+from catalog.storefront.product_page import get_live_product, product_page, stock_state
 from catalog.text import sanitize_description
+from marketplace.core.money import format_amount
 
 PAGE_TEMPLATE = "catalog/page.html"
 CSRF_PLACEHOLDER = "__storefront_csrf_token__"
@@ -84,8 +85,8 @@ def _meta(**context) -> str:
 
 def _listing_params(request) -> dict:
     return {
-        "page": sf.page_number_of(request.GET.get("page")),
-        "page_size": sf.page_size_of(request.GET.get("per_page")),
+        "page": listings.page_number_of(request.GET.get("page")),
+        "page_size": listings.page_size_of(request.GET.get("per_page")),
     }
 
 
@@ -108,7 +109,7 @@ def _query_string(request, **changes) -> str:
     return f"?{encoded}" if encoded else ""
 
 
-def _page_links(request, listing: sf.ListingPage) -> list[dict]:
+def _page_links(request, listing: listings.ListingPage) -> list[dict]:
     links = []
     for number in listing.page_range():
         if number is None:
@@ -124,7 +125,7 @@ def _page_links(request, listing: sf.ListingPage) -> list[dict]:
     return links
 
 
-def _pagination(request, listing: sf.ListingPage) -> dict:
+def _pagination(request, listing: listings.ListingPage) -> dict:
     return {
         "links": _page_links(request, listing),
         "previous": _query_string(
@@ -146,11 +147,11 @@ def home(request):
 
 
 def _build_home(request) -> dict:
-    tree = sf.category_tree(request)
+    tree = category_tree(request)
     context = {
         "categories": tree.roots,
-        "new_arrivals": sf.new_arrivals(),
-        "best_sellers": sf.best_sellers(),
+        "new_arrivals": listings.new_arrivals(),
+        "best_sellers": listings.best_sellers(),
     }
     meta = _meta(
         description=_("Shop from thousands of independent stores with one cart."),
@@ -169,7 +170,7 @@ def category_list(request):
 
 
 def _build_category_list(request) -> dict:
-    tree = sf.category_tree(request)
+    tree = category_tree(request)
     meta = _meta(
         description=_("Every category of the marketplace."),
         canonical=seo.absolute_url(reverse("category-list")),
@@ -181,7 +182,7 @@ def _build_category_list(request) -> dict:
 
 
 def category_detail(request, slug):
-    node = sf.category_tree(request).get(slug)
+    node = category_tree(request).get(slug)
     if node is None:
         raise Http404(_("No such category."))
     key = (node.id, cache_params(request.GET))
@@ -194,8 +195,10 @@ def _build_category(request, node) -> dict:
     params = _listing_params(request)
     tree = filterset.tree
     try:
-        listing = sf.paginate(filterset.qs, number=params["page"], page_size=params["page_size"])
-    except sf.PageOutOfRange as error:
+        listing = listings.paginate(
+            filterset.qs, number=params["page"], page_size=params["page_size"]
+        )
+    except listings.PageOutOfRange as error:
         raise Http404(_("There is no such page.")) from error
     trail = tree.trail(node)
     path = node.get_absolute_url()
@@ -207,7 +210,7 @@ def _build_category(request, node) -> dict:
         "filterset": filterset,
         "listing": listing,
         "pagination": _pagination(request, listing),
-        "shops": sf.top_shops(sf.in_category(sf.live_products(), node)),
+        "shops": listings.top_shops(listings.in_category(listings.live_products(), node)),
         "sort_choices": [c for c in filterset.form.fields["sort"].choices if c[0] != "relevance"],
         "sort_value": filterset.sort_value,
         "filters_active": _filters_active(request),
@@ -251,7 +254,7 @@ def search(request):
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     key = cache_params(request.GET, q=query)
     page = cached(request, "search", key, lambda: _build_search(request, query))
-    if page.get("zero_results") and sf.page_number_of(request.GET.get("page")) == 1:
+    if page.get("zero_results") and listings.page_number_of(request.GET.get("page")) == 1:
         search_log.record_zero_result_search(query, category_id=page.get("category_id"))
     return _respond(request, page)
 
@@ -273,13 +276,13 @@ def _build_search(request, query: str) -> dict:
     zero_results = False
     if query:
         try:
-            listing = sf.paginate(
+            listing = listings.paginate(
                 filterset.qs, number=params["page"], page_size=params["page_size"]
             )
-        except sf.PageOutOfRange as error:
+        except listings.PageOutOfRange as error:
             raise Http404(_("There is no such page.")) from error
         fuzzy = False
-        if not listing.total and filterset.is_valid() and sf.typo_tolerance_available():
+        if not listing.total and filterset.is_valid() and listings.typo_tolerance_available():
             fuzzy_listing = _fuzzy_listing(request, query, filterset, params)
             if fuzzy_listing is not None and fuzzy_listing.total:
                 listing, fuzzy = fuzzy_listing, True
@@ -314,16 +317,18 @@ def _fuzzy_listing(request, query, filterset: ProductFilter, params: dict):
     data.pop("q", None)
     others = ProductFilter(data, request=request)
     try:
-        return sf.paginate(
-            sf.fuzzy_matches(others.qs, query), number=params["page"], page_size=params["page_size"]
+        return listings.paginate(
+            listings.fuzzy_matches(others.qs, query),
+            number=params["page"],
+            page_size=params["page_size"],
         )
-    except sf.PageOutOfRange:
+    except listings.PageOutOfRange:
         return None
 
 
 # --- Product page --------------------------------------------------------------------------------
 def stock_label(stock: int) -> str:
-    state = sf.stock_state(stock)
+    state = stock_state(stock)
     if state == "out":
         return _("Sold out")
     if state == "low":
@@ -356,12 +361,12 @@ def product_detail(request, pk, slug):
 
 
 def _build_product(request, pk) -> dict:
-    product = sf.get_live_product(pk)
+    product = get_live_product(pk)
     if product is None:
         return {"missing": True}
-    tree = sf.category_tree(request)
-    data = sf.product_page(product)
-    url = sf.product_url(product.pk, product.slug)
+    tree = category_tree(request)
+    data = product_page(product)
+    url = listings.product_url(product.pk, product.slug)
     node = tree.by_id.get(product.category_id)
     trail = tree.trail(node) if node else []
     images = data.images
@@ -373,8 +378,8 @@ def _build_product(request, pk) -> dict:
             "code": sku.code,
             "options": {str(k): str(v) for k, v in (sku.options or {}).items()},
             "label": sku.option_label or sku.code,
-            "price_display": price(sku.price, product.currency),
-            "state": sf.stock_state(sku.stock),
+            "price_display": format_amount(sku.price, product.currency),
+            "state": stock_state(sku.stock),
             "state_label": stock_label(sku.stock),
         }
         for sku in data.skus

@@ -18,9 +18,9 @@ from catalog.forms import (
     StocktakeStartForm,
 )
 from catalog.models import Stocktake
-from catalog.seller_views.common import error_message, paginate, query_without_page
 from catalog.services import inventory, stocktakes
-from marketplace.core.errors import DomainError
+from catalog.views.seller.paging import paginate, query_without_page
+from marketplace.core.pages import refusals
 from shops import roles
 from shops.scoping.models import get_for_shop_or_404
 from shops.scoping.views import seller_view
@@ -59,44 +59,36 @@ def inventory_sku(request, sku_id: int):
         initial={"warning_line": sku.warning_line, "lead_time_days": sku.lead_time_days},
     )
     if request.method == "POST":
-        try:
-            if "change-quantity" in request.POST:
-                change_form = StockChangeForm(request.POST, prefix="change")
-                if change_form.is_valid():
-                    data = change_form.cleaned_data
-                    if data["action"] == "receive":
-                        inventory.receive_stock(
-                            sku,
-                            data["quantity"],
-                            shop=request.shop,
-                            actor=request.user,
-                            reason=data["reason"],
-                        )
-                    else:
-                        inventory.adjust_stock(
-                            sku,
-                            data["quantity"],
-                            shop=request.shop,
-                            actor=request.user,
-                            reason=data["reason"],
-                        )
+        if "change-quantity" in request.POST:
+            change_form = StockChangeForm(request.POST, prefix="change")
+            if change_form.is_valid():
+                data = change_form.cleaned_data
+                receive = data["action"] == "receive"
+                change = inventory.receive_stock if receive else inventory.adjust_stock
+                with refusals(form=change_form) as outcome:
+                    change(
+                        sku,
+                        data["quantity"],
+                        shop=request.shop,
+                        actor=request.user,
+                        reason=data["reason"],
+                    )
+                if outcome.ok:
                     messages.success(request, _("The stock is updated."))
                     return redirect("seller:inventory-sku", sku_id=sku.pk)
-            else:
-                settings_form = AlertSettingsForm(request.POST, prefix="alert")
-                if settings_form.is_valid():
+        else:
+            settings_form = AlertSettingsForm(request.POST, prefix="alert")
+            if settings_form.is_valid():
+                with refusals(form=settings_form) as outcome:
                     inventory.set_alert_settings(
                         sku,
                         shop=request.shop,
                         warning_line=settings_form.cleaned_data["warning_line"],
                         lead_time_days=settings_form.cleaned_data["lead_time_days"],
                     )
+                if outcome.ok:
                     messages.success(request, _("The alert settings are saved."))
                     return redirect("seller:inventory-sku", sku_id=sku.pk)
-        except DomainError as error:
-            form = change_form if "change-quantity" in request.POST else settings_form
-            field = {"change": "quantity"}.get(error.field, error.field)
-            form.add_error(field if field in form.fields else None, error.message)
         sku.refresh_from_db()
     page = paginate(request, selectors.list_movements(shop=request.shop, sku_id=sku.pk))
     suggestion = selectors.replenishment_for([sku])[sku.pk]
@@ -150,19 +142,18 @@ def stocktake_list(request):
                     "pk", flat=True
                 )[:5000]
             )
-        try:
-            if product_ids == []:
-                raise DomainError(_("No product matches “%(q)s”.") % {"q": query}, field="query")
-            stocktake = stocktakes.start_stocktake(
-                shop=request.shop,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                product_ids=product_ids,
-            )
-        except DomainError as error:
-            form.add_error("query" if error.field == "query" else None, error.message)
+        if product_ids == []:
+            form.add_error("query", _("No product matches “%(q)s”.") % {"q": query})
         else:
-            return redirect("seller:stocktake-detail", stocktake_id=stocktake.pk)
+            with refusals(form=form) as outcome:
+                stocktake = stocktakes.start_stocktake(
+                    shop=request.shop,
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    product_ids=product_ids,
+                )
+            if outcome.ok:
+                return redirect("seller:stocktake-detail", stocktake_id=stocktake.pk)
     page = paginate(request, selectors.list_stocktakes(shop=request.shop))
     return TemplateResponse(
         request,
@@ -180,16 +171,14 @@ def stocktake_detail(request, stocktake_id: int):
         if "post-reason" in request.POST:
             post_form = StocktakePostForm(request.POST, prefix="post")
             if post_form.is_valid():
-                try:
+                with refusals(form=post_form) as outcome:
                     result = stocktakes.post_stocktake(
                         stocktake,
                         shop=request.shop,
                         actor=request.user,
                         reason=post_form.cleaned_data["reason"],
                     )
-                except DomainError as error:
-                    post_form.add_error(None, error.message)
-                else:
+                if outcome.ok:
                     changed = sum(1 for _before, difference in result.values() if difference)
                     messages.success(request, _("Posted: %(n)d SKU(s) adjusted.") % {"n": changed})
                     return redirect("seller:stocktake-detail", stocktake_id=stocktake.pk)
@@ -201,13 +190,11 @@ def stocktake_detail(request, stocktake_id: int):
                     _("Counts are whole numbers, 0 or more: %(skus)s.") % {"skus": ", ".join(bad)},
                 )
             else:
-                try:
+                with refusals(request) as outcome:
                     stocktakes.record_counts(
                         stocktake, counts, shop=request.shop, actor=request.user
                     )
-                except DomainError as error:
-                    error_message(request, error)
-                else:
+                if outcome.ok:
                     messages.success(request, _("The counts are saved."))
                     return redirect(f"{request.path}?{request.GET.urlencode()}")
     lines = list(page.object_list)
@@ -250,8 +237,6 @@ def _read_counts(request, lines) -> tuple[dict, list[str]]:
 @seller_view(section=SECTION)
 def stocktake_cancel(request, stocktake_id: int):
     stocktake = get_for_shop_or_404(Stocktake, shop=request.shop, pk=stocktake_id)
-    try:
+    with refusals(request):
         stocktakes.cancel_stocktake(stocktake, shop=request.shop, actor=request.user)
-    except DomainError as error:
-        error_message(request, error)
     return redirect("seller:stocktake-list")

@@ -16,7 +16,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from catalog import storefront_selectors as sf
+from catalog.storefront import listings
+from catalog.storefront.categories import category_tree
 
 PRODUCTS_PER_PAGE = 10_000
 SITEMAP_CACHE_SECONDS = 60 * 60
@@ -48,7 +49,7 @@ class CategorySitemap(SiteUrlSitemap):
     priority = 0.8
 
     def items(self):
-        return list(sf.category_tree().by_id.values())
+        return list(category_tree().by_id.values())
 
     def location(self, item):
         return item.get_absolute_url()
@@ -60,16 +61,16 @@ class ProductSitemap(SiteUrlSitemap):
     limit = PRODUCTS_PER_PAGE
 
     def items(self):
-        return sf.live_products().order_by("id").only("id", "slug", "updated_at")
+        return listings.live_products().order_by("id").only("id", "slug", "updated_at")
 
     def location(self, item):
-        return sf.product_url(item.pk, item.slug)
+        return listings.product_url(item.pk, item.slug)
 
     def lastmod(self, item):
         return item.updated_at
 
     def get_latest_lastmod(self):
-        return sf.live_products().aggregate(latest=Max("updated_at"))["latest"]
+        return listings.live_products().aggregate(latest=Max("updated_at"))["latest"]
 
 
 SITEMAPS = {

@@ -24,12 +24,12 @@ from catalog.forms import (
     sku_rows_for,
 )
 from catalog.models import Category, Product, ProductImage
-from catalog.seller_views.common import error_message, paginate, query_without_page
 from catalog.services import images as image_services
 from catalog.services import listing
 from catalog.services import products as product_services
 from catalog.services.products import variant_matrix
-from marketplace.core.errors import DomainError
+from catalog.views.seller.paging import paginate, query_without_page
+from marketplace.core.pages import refusals
 from marketplace.core.states import history
 from shops import roles
 from shops.scoping.models import get_for_shop_or_404
@@ -135,22 +135,13 @@ def _product_form(request, *, category: Category, product: Product | None):
                 return _render_form(request, form, formset, category=category, product=product)
         if form_ok and formset_ok:
             data = build_product_data(form, formset, category=category)
-            try:
-                if product is None:
-                    saved = product_services.create_product(
-                        shop=request.shop, actor=request.user, data=data
-                    )
-                    messages.success(request, _("The product is saved as a draft."))
-                else:
-                    saved = product_services.update_product(
-                        product, shop=request.shop, actor=request.user, data=data
-                    )
-                    messages.success(request, _("Your changes are saved."))
-            except ValidationError as error:
-                apply_errors(error, form=form, formset=formset)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
+            saved = None
+            with refusals(form=form):
+                try:
+                    saved = _save_product(request, product, data)
+                except ValidationError as error:
+                    apply_errors(error, form=form, formset=formset)
+            if saved is not None:
                 return redirect("seller:product-detail", product_id=saved.pk)
     else:
         initial = ProductForm.initial_for(product) if product is not None else {}
@@ -158,6 +149,18 @@ def _product_form(request, *, category: Category, product: Product | None):
         rows = sku_rows_for(product) if product is not None else [{"options": "{}"}]
         formset = SkuFormSet(initial=rows, prefix="sku")
     return _render_form(request, form, formset, category=category, product=product)
+
+
+def _save_product(request, product: Product | None, data) -> Product:
+    if product is None:
+        saved = product_services.create_product(shop=request.shop, actor=request.user, data=data)
+        messages.success(request, _("The product is saved as a draft."))
+    else:
+        saved = product_services.update_product(
+            product, shop=request.shop, actor=request.user, data=data
+        )
+        messages.success(request, _("Your changes are saved."))
+    return saved
 
 
 def _render_form(request, form, formset, *, category, product):
@@ -212,11 +215,9 @@ def product_detail(request, product_id: int):
 @seller_view(section=SECTION)
 def product_publish(request, product_id: int):
     product = selectors.get_product_for_shop_or_404(shop=request.shop, pk=product_id)
-    try:
+    with refusals(request) as outcome:
         listing.publish_product(product, shop=request.shop, actor=request.user)
-    except DomainError as error:
-        error_message(request, error)
-    else:
+    if outcome.ok:
         if product.state == Product.State.PENDING_REVIEW:
             messages.success(
                 request, _("Submitted: the platform reviews listings in this category.")
@@ -230,16 +231,14 @@ def product_publish(request, product_id: int):
 @seller_view(section=SECTION)
 def product_delist(request, product_id: int):
     product = selectors.get_product_for_shop_or_404(shop=request.shop, pk=product_id)
-    try:
+    with refusals(request) as outcome:
         listing.delist_product(
             product,
             shop=request.shop,
             actor=request.user,
             reason=request.POST.get("reason", "")[:200],
         )
-    except DomainError as error:
-        error_message(request, error)
-    else:
+    if outcome.ok:
         messages.success(request, _("The product is off sale."))
     return redirect("seller:product-detail", product_id=product.pk)
 
@@ -248,10 +247,9 @@ def product_delist(request, product_id: int):
 @seller_view(section=SECTION)
 def product_delete(request, product_id: int):
     product = selectors.get_product_for_shop_or_404(shop=request.shop, pk=product_id)
-    try:
+    with refusals(request) as outcome:
         product_services.delete_product(product, shop=request.shop, actor=request.user)
-    except DomainError as error:
-        error_message(request, error)
+    if not outcome.ok:
         return redirect("seller:product-detail", product_id=product.pk)
     messages.success(request, _("The product is deleted."))
     return redirect("seller:product-list")
@@ -267,7 +265,7 @@ def image_upload(request, product_id: int):
             for message in errors:
                 messages.error(request, message)
         return redirect("seller:product-detail", product_id=product.pk)
-    try:
+    with refusals(request) as outcome:
         created = image_services.add_images(
             product,
             form.cleaned_data["images"],
@@ -275,9 +273,7 @@ def image_upload(request, product_id: int):
             actor=request.user,
             kind=form.cleaned_data["kind"],
         )
-    except DomainError as error:
-        error_message(request, error)
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("%(n)d image(s) uploaded; they are being resized.") % {"n": len(created)},
@@ -299,10 +295,8 @@ def _image(request, product_id: int, image_id: int) -> ProductImage:
 def image_move(request, product_id: int, image_id: int):
     image = _image(request, product_id, image_id)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    try:
+    with refusals(request):
         image_services.move_image(image, shop=request.shop, offset=offset)
-    except DomainError as error:
-        error_message(request, error)
     return redirect("seller:product-detail", product_id=product_id)
 
 
@@ -310,10 +304,8 @@ def image_move(request, product_id: int, image_id: int):
 @seller_view(section=SECTION)
 def image_kind(request, product_id: int, image_id: int):
     image = _image(request, product_id, image_id)
-    try:
+    with refusals(request):
         image_services.update_image(image, shop=request.shop, kind=request.POST.get("kind", ""))
-    except DomainError as error:
-        error_message(request, error)
     return redirect("seller:product-detail", product_id=product_id)
 
 
@@ -321,10 +313,8 @@ def image_kind(request, product_id: int, image_id: int):
 @seller_view(section=SECTION)
 def image_delete(request, product_id: int, image_id: int):
     image = _image(request, product_id, image_id)
-    try:
+    with refusals(request) as outcome:
         image_services.remove_image(image, shop=request.shop, actor=request.user)
-    except DomainError as error:
-        error_message(request, error)
-    else:
+    if outcome.ok:
         messages.success(request, _("The image is removed."))
     return redirect("seller:product-detail", product_id=product_id)

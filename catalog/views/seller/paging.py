@@ -1,8 +1,7 @@
-"""What the catalog's seller pages share: paging with a chosen page size, error messages."""
+"""What the catalog's seller pages share: paging with a chosen page size."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 
 PAGE_SIZES = (20, 50, 100)
@@ -24,7 +23,3 @@ def query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def error_message(request, error) -> None:
-    messages.error(request, str(getattr(error, "message", error)))
