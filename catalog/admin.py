@@ -221,19 +221,6 @@ MODERATION = {
 }
 
 
-class _RefusalForOne:
-    """Where `refusals` shows a refusal of one of the selected listings: an admin error message
-    that names the listing, so staff see which ones were not moderated."""
-
-    def __init__(self, model_admin, request, product):
-        self.model_admin, self.request, self.product = model_admin, request, product
-
-    def apply_domain_error(self, error) -> None:
-        self.model_admin.message_user(
-            self.request, f"{self.product}: {error.message}", messages.ERROR
-        )
-
-
 @admin.register(Product)
 class ProductAdmin(StateHistoryAdminMixin, ReadOnlyAdmin):
     list_display = [
@@ -306,7 +293,7 @@ class ProductAdmin(StateHistoryAdminMixin, ReadOnlyAdmin):
         if "apply" in request.POST and form.is_valid():
             done = 0
             for product in queryset.select_related("category").order_by("pk"):
-                with refusals(form=_RefusalForOne(self, request, product)) as outcome:
+                with refusals(request, about=product) as outcome:
                     action(product, actor=request.user, reason=form.cleaned_data["reason"])
                 if outcome.ok:
                     done += 1

@@ -15,6 +15,10 @@ The page wraps the call:
         messages.success(request, _("The product is off sale."))
     return redirect(...)
 
+    for shop in queryset:                               # a bulk action: the message names the
+        with refusals(request, about=shop):             # object ("Jade Tea House: ..."), and
+            services.suspend_shop(shop, ...)            # the loop goes on with the next one
+
 A form that maps error fields in its own way (a formset's rows, say) defines
 `apply_domain_error(error)`; `refusals` calls it. The API has its own single translation of the
 same error (`marketplace.core.api.exception_handler`).
@@ -49,13 +53,15 @@ def show_on_form(form, error: DomainError) -> None:
     form.add_error(error.field if error.field in form.fields else None, str(error.message))
 
 
-def show_as_message(request, error: DomainError) -> None:
-    messages.error(request, str(error.message))
+def show_as_message(request, error: DomainError, *, about=None) -> None:
+    text = str(error.message)
+    messages.error(request, f"{about}: {text}" if about is not None else text)
 
 
 @contextmanager
-def refusals(request=None, *, form=None) -> Iterator[Outcome]:
-    """Catch the block's `DomainError`; show it on `form`, else as a message on `request`."""
+def refusals(request=None, *, form=None, about=None) -> Iterator[Outcome]:
+    """Catch the block's `DomainError`; show it on `form`, else as a message on `request`
+    (prefixed with `about`, the object a bulk action was working on, when given)."""
     outcome = Outcome()
     try:
         yield outcome
@@ -64,4 +70,4 @@ def refusals(request=None, *, form=None) -> Iterator[Outcome]:
         if form is not None:
             show_on_form(form, error)
         else:
-            show_as_message(request, error)
+            show_as_message(request, error, about=about)

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from marketplace.core.admin import ReadOnlyAdmin, ReadOnlyInline, render_state_history
 from marketplace.core.pages import refusals
 from shops import services
-from shops.admin.bulk import SelectedObject
 from shops.forms import RejectApplicationForm
 from shops.models import ApplicationDocument, ShopApplication
 
@@ -263,7 +262,7 @@ class ShopApplicationAdmin(ReadOnlyAdmin):
     def approve_selected(self, request, queryset):
         approved = 0
         for application in queryset.order_by("pk"):
-            with refusals(form=SelectedObject(request, application)) as outcome:
+            with refusals(request, about=application) as outcome:
                 services.approve_application(
                     application=application, reviewer=request.user, request=request
                 )
@@ -279,7 +278,7 @@ class ShopApplicationAdmin(ReadOnlyAdmin):
         if "apply" in request.POST and form.is_valid():
             rejected = 0
             for application in queryset.order_by("pk"):
-                with refusals(form=SelectedObject(request, application)) as outcome:
+                with refusals(request, about=application) as outcome:
                     services.reject_application(
                         application=application,
                         reviewer=request.user,

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from marketplace.core.admin import StateHistoryAdminMixin
 from marketplace.core.pages import refusals
 from shops import services
-from shops.admin.bulk import SelectedObject
 from shops.admin.staff import MembershipInline
 from shops.forms import ShopStateForm
 from shops.models import Shop
@@ -147,7 +146,7 @@ class ShopAdmin(StateHistoryAdminMixin, admin.ModelAdmin):
     def _apply_state(self, request, shops, form) -> int:
         changed = 0
         for shop in shops:
-            with refusals(form=SelectedObject(request, shop)) as outcome:
+            with refusals(request, about=shop) as outcome:
                 services.change_shop_state(
                     shop=shop,
                     to=form.cleaned_data["state"],

@@ -105,3 +105,16 @@ def test_retrying_tasks_retry_transient_failures_with_backoff():
     assert all(issubclass(error, OSError) for error in (ConnectionError, TimeoutError))
     assert flaky.retry_backoff is True and flaky.max_retries == 5
     assert flaky.apply().result == "ok"
+
+
+def test_a_refusal_in_a_bulk_action_names_the_object_and_the_loop_goes_on():
+    request = _request()
+    done = []
+    for name in ["Jade Tea House", "Cloud Kiln"]:
+        with refusals(request, about=name) as outcome:
+            if name == "Jade Tea House":
+                raise DomainError("It is suspended already.")
+        if outcome.ok:
+            done.append(name)
+    assert done == ["Cloud Kiln"]
+    assert [str(m) for m in get_messages(request)] == ["Jade Tea House: It is suspended already."]
