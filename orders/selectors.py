@@ -188,7 +188,7 @@ def active_promotions(lines, *, buyer, moment) -> tuple:
     return ()
 
 
-def price(lines, *, buyer, quoter, moment=None) -> PricedCart:
+def price_cart_lines(lines, *, buyer, quoter, moment=None) -> PricedCart:
     """The price engine over `lines` (PricingLine): the one way orders computes a price."""
     moment = moment or timezone.now()
     return pricing.price_lines(
@@ -222,7 +222,7 @@ def price_summary(summary: CartSummary, *, buyer, quoter, moment=None) -> CartSu
     priced_items = summary.purchasable_items
     if not priced_items:
         return summary
-    summary.priced = price(
+    summary.priced = price_cart_lines(
         [pricing_line(item.line) for item in priced_items],
         buyer=buyer,
         quoter=quoter,

@@ -32,7 +32,7 @@ def buyer_client(client, buyer):
 
 @pytest.fixture
 def pricing_calls():
-    with mock.patch.object(selectors, "price", wraps=selectors.price) as spy:
+    with mock.patch.object(selectors, "price_cart_lines", wraps=selectors.price_cart_lines) as spy:
         yield spy
 
 
