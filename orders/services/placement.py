@@ -215,6 +215,7 @@ def _discounts_json(discounts) -> list[dict]:
 
 # --- Refusals that carry the priced cart ----------------------------------------------------------
 def _with_summary(error: DomainError, summary: CartSummary) -> DomainError:
+    """`error`, carrying the cart as priced under the locks (read back by `refused_summary`)."""
     error.summary = summary
     return error
 
