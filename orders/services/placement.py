@@ -261,17 +261,16 @@ def place_order(
 ) -> Placement:
     """See the module docstring."""
     token = parse_token(token)
+    request = {
+        "address_id": address_id,
+        "address": address,
+        "choices": choices,
+        "invoice": invoice,
+        "expected_total": expected_total,
+    }
     try:
         with transaction.atomic():
-            placement = _place(
-                buyer=buyer,
-                token=token,
-                address_id=address_id,
-                address=address,
-                choices=choices,
-                invoice=invoice,
-                expected_total=expected_total,
-            )
+            placement = _place(buyer=buyer, token=token, request=request)
     except IntegrityError:
         placement = existing_placement(token, buyer)  # the token was taken meanwhile
         if placement is None:
@@ -286,22 +285,14 @@ def _resume(placement: Placement) -> Placement:
     return placement
 
 
-def _place(*, buyer, token, address_id, address, choices, invoice, expected_total) -> Placement:
+def _place(*, buyer, token, request: dict) -> Placement:
     """The steps of the module docstring, in one transaction: a refusal at any step writes
-    nothing."""
+    nothing. `request`: what the buyer sent, as `place_order` took it."""
     cart = _lock_cart(buyer)
     known = existing_placement(token, buyer)  # a double submit waited for the lock above
     if known is not None:
         return known
-    submit = _read_request(
-        buyer=buyer,
-        token=token,
-        address_id=address_id,
-        address=address,
-        choices=choices,
-        invoice=invoice,
-        expected_total=expected_total,
-    )
+    submit = _read_request(buyer=buyer, token=token, **request)
     summary, left_out = _lock_lines(cart)
     priced = _price(summary, submit, left_out=left_out)
     carriers = _choose_carriers(summary, submit)

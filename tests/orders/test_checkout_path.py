@@ -25,12 +25,6 @@ SERVICES = Path(__file__).resolve().parents[2] / "orders" / "services"
 
 
 @pytest.fixture
-def buyer_client(client, buyer):
-    client.force_login(buyer)
-    return client
-
-
-@pytest.fixture
 def pricing_calls():
     with mock.patch.object(selectors, "price_cart_lines", wraps=selectors.price_cart_lines) as spy:
         yield spy
