@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.money import format_amount
 from orders.models import MAX_LINE_QUANTITY, InvoiceType, Order
 from orders.services.placement import InvoiceRequest, ShopChoice
 
@@ -100,7 +101,8 @@ class ReviewForm(forms.Form):
             if quote is not None and quote.insurance_offer is not None:
                 name = f"shop-{shop_id}-insure"
                 self.fields[name] = forms.BooleanField(
-                    label=_("Insure this parcel (+%(fee)s)") % {"fee": quote.insurance_offer},
+                    label=_("Insure this parcel (+%(fee)s)")
+                    % {"fee": format_amount(quote.insurance_offer, quote.currency)},
                     required=False,
                     widget=forms.CheckboxInput(attrs={"data-recalculate": ""}),
                 )

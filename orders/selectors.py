@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from catalog.models import Product, Sku
 from marketplace.core.money import ZERO
 from marketplace.core.states import history
 from orders.errors import ErrorCode
@@ -43,6 +45,28 @@ def cart_units(request) -> int:
             return 0
         lines = CartLine.objects.filter(cart__token=token)
     return lines.aggregate(units=Sum("quantity"))["units"] or 0
+
+
+# --- What may be bought -------------------------------------------------------------------------
+def sku_problem(sku: Sku, quantity: int | None = None) -> tuple[str, str]:
+    """(code, message) saying why `quantity` of `sku` cannot be bought now, or ("", "").
+
+    `sku` must come with its product and shop loaded. Codes: "unavailable" (delisted, blocked,
+    deactivated, shop closed), "sold_out", "short" (fewer units left than asked).
+    """
+    product = sku.product
+    shop = sku.shop
+    if not sku.is_active or product.state != Product.State.LIVE or not shop.is_visible:
+        return ErrorCode.UNAVAILABLE, _("“%(title)s” is no longer available.") % {
+            "title": product.title
+        }
+    if sku.stock <= 0:
+        return "sold_out", _("“%(title)s” is sold out.") % {"title": product.title}
+    if quantity is not None and quantity > sku.stock:
+        return ErrorCode.INSUFFICIENT_STOCK, _(
+            "Only %(stock)d of “%(title)s” left; you asked for %(quantity)d."
+        ) % {"stock": sku.stock, "title": product.title, "quantity": quantity}
+    return "", ""
 
 
 # --- The priced cart ------------------------------------------------------------------------------
@@ -128,11 +152,15 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
     )
 
 
-def cart_shop_ids(cart: Cart | None) -> list[int]:
-    """The shops of the cart's lines (one query)."""
-    if cart is None:
+def cart_shop_ids(cart: Cart | None = None, *, buyer=None) -> list[int]:
+    """The shops of the lines of `cart`, or of `buyer`'s cart without reading it (one query)."""
+    if buyer is not None:
+        lines = CartLine.objects.filter(cart__user=buyer)
+    elif cart is not None:
+        lines = CartLine.objects.filter(cart=cart)
+    else:
         return []
-    return sorted(set(CartLine.objects.filter(cart=cart).values_list("sku__shop_id", flat=True)))
+    return sorted(set(lines.values_list("sku__shop_id", flat=True)))
 
 
 def pricing_line(line: CartLine) -> PricingLine:
@@ -148,22 +176,19 @@ def pricing_line(line: CartLine) -> PricingLine:
         weight_kg=sku.weight or ZERO,
         product_id=product.pk,
         category_id=product.category_id,
-        shipping_template_id=getattr(product, "shipping_template_id", None),
+        shipping_template_id=None,  # products name no template yet: the shop's default prices it
         currency=product.currency,
         title=product.title,
     )
 
 
 def active_promotions(lines, *, buyer, moment) -> tuple:
-    """The promotions the price engine should consider (the promotions chapter provides
-    `promotions.pricing.active_promotions(lines=, buyer=, moment=)`; none until then)."""
-    loader = getattr(pricing, "active_promotions", None)
-    if loader is None:
-        return ()
-    return tuple(loader(lines=lines, buyer=buyer, moment=moment))
+    """The promotions the price engine should consider: none until the promotions chapter
+    ships its running promotions (the engine already takes them, `pricing.Promotion`)."""
+    return ()
 
 
-def price(lines, *, buyer, quoter, moment=None) -> PricedCart:
+def price_cart_lines(lines, *, buyer, quoter, moment=None) -> PricedCart:
     """The price engine over `lines` (PricingLine): the one way orders computes a price."""
     moment = moment or timezone.now()
     return pricing.price_lines(
@@ -175,14 +200,9 @@ def price(lines, *, buyer, quoter, moment=None) -> PricedCart:
     )
 
 
-def summarise_cart(cart: Cart | None, *, buyer, quoter, moment=None, lines=None) -> CartSummary:
-    """The cart grouped by shop, each line checked against stock and priced by the engine.
-
-    Unavailable and sold-out lines are shown but not priced (and not bought); a line asking for
-    more than is left is priced and blocks checkout until the buyer lowers it.
-    """
-    from orders.services.cart import sku_problem
-
+def group_cart(cart: Cart | None, *, lines=None) -> CartSummary:
+    """The cart grouped by shop (first-added first), each line checked against stock; not priced
+    yet (`price_summary`). `lines`: the cart's lines when the caller has them (e.g. locked)."""
     lines = cart_lines(cart) if lines is None else lines
     summary = CartSummary(cart=cart)
     groups: dict[int, CartShopGroup] = {}
@@ -194,21 +214,36 @@ def summarise_cart(cart: Cart | None, *, buyer, quoter, moment=None, lines=None)
             group = groups[line.sku.shop_id] = CartShopGroup(shop=line.sku.shop, items=[])
         group.items.append(item)
     summary.groups = list(groups.values())
-    priced_items = [item for item in summary.items if item.purchasable]
-    if priced_items:
-        summary.priced = price(
-            [pricing_line(item.line) for item in priced_items],
-            buyer=buyer,
-            quoter=quoter,
-            moment=moment,
-        )
-        by_position = {line.position: line for line in summary.priced.lines}
-        for position, item in enumerate(priced_items):
-            item.priced = by_position[position]
-        for group in summary.groups:
-            if any(item.priced for item in group.items):
-                group.priced = summary.priced.shop(group.shop.pk)
     return summary
+
+
+def price_summary(summary: CartSummary, *, buyer, quoter, moment=None) -> CartSummary:
+    """Price the summary's purchasable lines with the engine (once), in place; returns it."""
+    priced_items = summary.purchasable_items
+    if not priced_items:
+        return summary
+    summary.priced = price_cart_lines(
+        [pricing_line(item.line) for item in priced_items],
+        buyer=buyer,
+        quoter=quoter,
+        moment=moment,
+    )
+    by_position = {line.position: line for line in summary.priced.lines}
+    for position, item in enumerate(priced_items):
+        item.priced = by_position[position]
+    for group in summary.groups:
+        if any(item.priced for item in group.items):
+            group.priced = summary.priced.shop(group.shop.pk)
+    return summary
+
+
+def summarise_cart(cart: Cart | None, *, buyer, quoter, moment=None, lines=None) -> CartSummary:
+    """The cart grouped by shop, each line checked against stock and priced by the engine.
+
+    Unavailable and sold-out lines are shown but not priced (and not bought); a line asking for
+    more than is left is priced and blocks checkout until the buyer lowers it.
+    """
+    return price_summary(group_cart(cart, lines=lines), buyer=buyer, quoter=quoter, moment=moment)
 
 
 # --- Orders ---------------------------------------------------------------------------------------

@@ -4,36 +4,35 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from marketplace.core.tasks import retrying_task
 from orders import services
 
-RETRY = {"autoretry_for": (ConnectionError, TimeoutError), "retry_backoff": True, "max_retries": 5}
 
-
-@shared_task(acks_late=True)
+@shared_task
 def cancel_unpaid_orders() -> int:
     """Beat, every minute: cancel orders unpaid after the payment window, release their stock."""
     return services.cancel_unpaid_orders()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def complete_due_orders() -> int:
     """Beat: complete delivered orders whose return window has ended."""
     return services.complete_due_orders()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def confirm_overdue_receipts() -> int:
     """Beat: mark delivered the orders shipped long ago that nobody confirmed."""
     return services.confirm_overdue_receipts()
 
 
-@shared_task(acks_late=True, **RETRY)
+@retrying_task
 def process_refund(refund_id: int) -> str:
     refund = services.process_refund(refund_id)
     return refund.state if refund else "missing"
 
 
-@shared_task(acks_late=True, **RETRY)
+@retrying_task
 def deliver_payment_event(provider: str, body: str, headers: dict) -> str:
     """Deliver a signed provider event (the offline provider's confirmations) to the same handler
     the webhook endpoint uses; a replayed delivery changes nothing."""

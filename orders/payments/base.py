@@ -138,7 +138,11 @@ class PaymentProvider(ABC):
 
     @abstractmethod
     def create_payment(self, request: PaymentRequest) -> PaymentSession:
-        """Create the provider's payment for `request` (idempotent by its idempotency key)."""
+        """Create the provider's payment for `request` (idempotent by its idempotency key).
+
+        Raises a `DomainError` when the provider refuses, an `OSError` (`ConnectionError`,
+        `TimeoutError`) when it cannot be reached: `start_payment` records either as a failed
+        payment the buyer can pay again; anything else is a bug and surfaces."""
 
     def cancel_payment(self, *, provider_ref: str) -> None:  # noqa: B027 - optional hook
         """Cancel an unpaid payment at the provider (superseded, or its orders cancelled)."""

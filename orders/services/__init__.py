@@ -4,18 +4,30 @@ Cart (orders.services.cart)
     add_to_cart(cart=, sku_id=, quantity=), update_quantity(cart=, line_id=, quantity=),
     remove_line(cart=, line_id=), accept_current_prices(cart=), merge_guest_cart(user=, token=)
 Placement (orders.services.placement)
-    place_order(buyer=, token=, address_id=, choices={shop_id: ShopChoice}, invoice=InvoiceRequest,
-                expected_total=) -> Placement(checkout, orders, payment, created)
+    place_order(buyer=, token=, address_id= or address=, choices={shop_id: ShopChoice},
+                invoice=InvoiceRequest, expected_total=) -> Placement(checkout, orders, payment,
+                created)
 Payments (orders.services.payments)
     start_payment(payment), pay_again(order=, buyer=), receive_payment_event(provider, body,
-    headers), handle_payment_event(ProviderEvent) -> PaymentEvent, refund_order(order, reason=),
-    process_refund(refund_id)
+    headers), handle_payment_event(ProviderEvent) -> PaymentEvent
 Lifecycle (orders.services.lifecycle)
     mark_paid(order, payment=), accept_order(order, shop=, actor=), accept_orders(shop=, actor=,
     numbers=), cancel_order(order, by=, actor=, reason=, shop=), record_shipment(order, shop=,
     actor=, quantities=), mark_delivered(order, actor=), confirm_receipt(order, buyer=),
     complete_order(order), flag_problem(order, kind=, note=), resolve_problem(order, shop=, actor=),
     beat jobs: cancel_unpaid_orders(), complete_due_orders(), confirm_overdue_receipts()
+Refunds (orders.services.refunds)
+    refund_order(order, reason=), process_refund(refund_id), cancel_open_payment(payment, reason=)
+
+Who imports whom (at module level; no loop):
+
+    placement -> payments, lifecycle      payments -> lifecycle, refunds
+    lifecycle -> refunds                  refunds  -> no other service
+    cart      -> orders.selectors (read rules such as `sku_problem`; selectors import no service)
+
+A payment event marks orders paid (payments → lifecycle); cancelling an order cancels its open
+payment or refunds it (lifecycle → refunds), so what both need from the payment side lives in
+`refunds`, which knows no order state.
 """
 
 from orders.services.cart import (
@@ -43,9 +55,7 @@ from orders.services.lifecycle import (
 from orders.services.payments import (
     handle_payment_event,
     pay_again,
-    process_refund,
     receive_payment_event,
-    refund_order,
     start_payment,
 )
 from orders.services.placement import (
@@ -54,6 +64,7 @@ from orders.services.placement import (
     ShopChoice,
     place_order,
 )
+from orders.services.refunds import process_refund, refund_order
 
 __all__ = [
     "InvoiceRequest",

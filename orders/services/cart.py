@@ -12,9 +12,10 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from catalog.models import Product, Sku
+from catalog.models import Sku
 from orders.errors import ErrorCode, OrdersError
 from orders.models import MAX_LINE_QUANTITY, Cart, CartLine
+from orders.selectors import sku_problem
 
 
 # --- What may be bought ---------------------------------------------------------------------------
@@ -33,27 +34,6 @@ def parse_quantity(value) -> int:
             field="quantity",
         )
     return quantity
-
-
-def sku_problem(sku: Sku, quantity: int | None = None) -> tuple[str, str]:
-    """(code, message) saying why `quantity` of `sku` cannot be bought now, or ("", "").
-
-    `sku` must come with its product and shop loaded. Codes: "unavailable" (delisted, blocked,
-    deactivated, shop closed), "sold_out", "short" (fewer units left than asked).
-    """
-    product = sku.product
-    shop = sku.shop
-    if not sku.is_active or product.state != Product.State.LIVE or not shop.is_visible:
-        return ErrorCode.UNAVAILABLE, _("“%(title)s” is no longer available.") % {
-            "title": product.title
-        }
-    if sku.stock <= 0:
-        return "sold_out", _("“%(title)s” is sold out.") % {"title": product.title}
-    if quantity is not None and quantity > sku.stock:
-        return ErrorCode.INSUFFICIENT_STOCK, _(
-            "Only %(stock)d of “%(title)s” left; you asked for %(quantity)d."
-        ) % {"stock": sku.stock, "title": product.title, "quantity": quantity}
-    return "", ""
 
 
 def _sku_for_cart(sku_id) -> Sku:

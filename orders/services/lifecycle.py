@@ -28,6 +28,7 @@ from marketplace.core.states import transition
 from orders import events
 from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import Order, OrderLine, Payment, Refund
+from orders.services.refunds import cancel_open_payment, refund_order
 from shops import roles
 from shops.models import Membership
 
@@ -348,8 +349,6 @@ def cancel_order(order: Order, *, by: str, actor=None, reason: str = "", shop=No
         CancelledBy.SYSTEM: (State.PENDING_PAYMENT,),
         CancelledBy.PLATFORM: (State.PENDING_PAYMENT, State.PAID, State.ACCEPTED),
     }[by]
-    from orders.services import payments as payment_services
-
     with transaction.atomic():
         open_payments = list(
             Payment.objects.select_for_update()
@@ -388,14 +387,14 @@ def cancel_order(order: Order, *, by: str, actor=None, reason: str = "", shop=No
             catalog_services.return_stock(
                 lines, order_ref=order.number, actor=actor, reason=_("Order cancelled")
             )
-            refund = payment_services.refund_order(order, reason=Refund.Reason.ORDER_CANCELLED)
+            refund = refund_order(order, reason=Refund.Reason.ORDER_CANCELLED)
         else:
             catalog_services.release_stock(
                 order_ref=order.number, actor=actor, reason=_("Order cancelled")
             )
             for payment in open_payments:
                 if payment.allocations.filter(order=order).exists():
-                    payment_services.cancel_open_payment(payment, reason=text)
+                    cancel_open_payment(payment, reason=text)
         if order.exception:
             Order.objects.filter(pk=order.pk).update(exception="", exception_due_at=None)
         events.order_cancelled.publish(

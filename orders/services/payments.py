@@ -1,11 +1,12 @@
-"""Payments: start one at the provider, pay again, apply the provider's events, refund.
+"""Payments: start one at the provider, pay again, apply the provider's events.
 
     start_payment(payment)                 # calls the provider OUTSIDE any transaction
     pay_again(order=..., buyer=...)        # a new payment for the checkout's unpaid orders
     receive_payment_event("offline", body, headers)   # verify (provider) + handle_payment_event
     handle_payment_event(event)            # the one place a payment's state changes
-    refund_order(order, reason=...)        # a Refund row; Celery sends it after commit
-    process_refund(refund_id)              # the provider call, then the result, idempotent
+
+Refunds and cancelled payments are in `orders.services.refunds`; a succeeded payment marks its
+orders paid through `orders.services.lifecycle.mark_paid` (this module sits above both).
 
 `handle_payment_event` is idempotent: the event row is unique per (provider, event id), so a
 replayed delivery is recognised and changes nothing; an event that comes late or out of order
@@ -26,25 +27,20 @@ import logging
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.core.errors import ConflictError
+from marketplace.core.errors import ConflictError, DomainError
 from marketplace.core.money import to_minor
 from marketplace.core.states import transition
-from orders import events
 from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import Order, Payment, PaymentAllocation, PaymentEvent, Refund
 from orders.payments import get_provider
-from orders.payments.base import (
-    EventType,
-    OrderPart,
-    PaymentRequest,
-    ProviderEvent,
-    RefundRequest,
-)
+from orders.payments.base import EventType, OrderPart, PaymentRequest, ProviderEvent
+from orders.services.lifecycle import flag_problem, mark_paid
+from orders.services.refunds import cancel_open_payment, close_refund, create_refund
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +105,7 @@ def start_payment(payment: Payment) -> Payment:
     request = payment_request(payment)
     try:
         session = provider.create_payment(request)
-    except Exception as error:  # the provider's SDK or network: never a 500 for the buyer
+    except (DomainError, OSError) as error:  # refused, or not reachable: never a 500 for the buyer
         logger.warning("payment %s: provider %s refused: %s", payment.pk, provider.name, error)
         try:
             transition(
@@ -135,21 +131,6 @@ def start_payment(payment: Payment) -> Payment:
         provider.cancel_payment(provider_ref=session.provider_ref)
         payment.refresh_from_db()
     return payment
-
-
-def cancel_open_payment(payment: Payment, *, reason: str = "") -> None:
-    """Inside a transaction that locked `payment`: cancel it, and at the provider after commit."""
-    transition(payment, to=Payment.State.CANCELLED, reason=reason)
-    if payment.provider_ref:
-        provider_name, reference = payment.provider, payment.provider_ref
-
-        def cancel_there():
-            try:
-                get_provider(provider_name).cancel_payment(provider_ref=reference)
-            except Exception:  # best effort: an uncancelled intent that gets paid is refunded
-                logger.exception("could not cancel payment %s at %s", reference, provider_name)
-
-        transaction.on_commit(cancel_there)
 
 
 def open_payment(checkout) -> Payment | None:
@@ -208,20 +189,23 @@ def receive_payment_event(provider_name: str, body: bytes, headers: Mapping[str,
     return handle_payment_event(event)
 
 
-def _record(event: ProviderEvent) -> tuple[PaymentEvent, bool]:
-    try:
-        with transaction.atomic():
-            return PaymentEvent.objects.get_or_create(
+def _record(event: ProviderEvent) -> PaymentEvent:
+    """The event's row, stored once per (provider, event id) and locked: a concurrent or replayed
+    delivery of the same event waits here, then finds it processed (two queries)."""
+    event_id = event.event_id[:100]
+    PaymentEvent.objects.bulk_create(
+        [
+            PaymentEvent(
                 provider=event.provider,
-                event_id=event.event_id[:100],
-                defaults={
-                    "type": event.raw_type[:60],
-                    "payment_ref": event.payment_ref[:100],
-                    "payload": event.payload,
-                },
+                event_id=event_id,
+                type=event.raw_type[:60],
+                payment_ref=event.payment_ref[:100],
+                payload=event.payload,
             )
-    except IntegrityError:
-        return PaymentEvent.objects.get(provider=event.provider, event_id=event.event_id), False
+        ],
+        ignore_conflicts=True,  # already stored: the unique constraint keeps the first
+    )
+    return PaymentEvent.objects.select_for_update().get(provider=event.provider, event_id=event_id)
 
 
 def _finish(record: PaymentEvent, outcome: str, note: str = "", payment=None) -> PaymentEvent:
@@ -256,8 +240,7 @@ def _mismatch(event: ProviderEvent, payment: Payment) -> str:
 def handle_payment_event(event: ProviderEvent) -> PaymentEvent:
     """Apply one verified provider event, once. Returns the recorded event with its outcome."""
     with transaction.atomic():
-        record, _created = _record(event)
-        record = PaymentEvent.objects.select_for_update().get(pk=record.pk)
+        record = _record(event)
         if record.processed_at is not None:
             return record  # a replay of an event we already handled
         payment = (
@@ -301,8 +284,6 @@ def handle_payment_event(event: ProviderEvent) -> PaymentEvent:
 
 
 def _apply_success(record: PaymentEvent, payment: Payment) -> PaymentEvent:
-    from orders.services.lifecycle import mark_paid
-
     if payment.state == Payment.State.SUCCEEDED:
         return _finish(record, Outcome.IGNORED, "already succeeded", payment)
     now = timezone.now()
@@ -330,7 +311,7 @@ def _apply_success(record: PaymentEvent, payment: Payment) -> PaymentEvent:
                 if order.state == Order.State.CANCELLED
                 else Refund.Reason.DUPLICATE_PAYMENT
             )
-            _create_refund(payment, order, allocations[order.pk].amount, reason)
+            create_refund(payment, order, allocations[order.pk].amount, reason)
             refunded.append(order.number)
     note = _("paid: %(paid)s; refunded: %(refunded)s") % {
         "paid": ", ".join(paid) or "—",
@@ -340,8 +321,6 @@ def _apply_success(record: PaymentEvent, payment: Payment) -> PaymentEvent:
 
 
 def _flag_payment_problem(payment: Payment, problem: str) -> None:
-    from orders.services.lifecycle import flag_problem
-
     for order in Order.objects.filter(pk__in=payment.allocations.values("order_id")):
         if order.state in Order.OPEN_STATES and not order.exception:
             flag_problem(
@@ -360,89 +339,5 @@ def _apply_refund_event(record, event: ProviderEvent, payment) -> PaymentEvent:
     if refund is None or refund.state != Refund.State.PENDING:
         return _finish(record, Outcome.IGNORED, event.refund_ref, payment)
     succeeded = event.type == EventType.REFUND_SUCCEEDED
-    _close_refund(refund, succeeded=succeeded, failure=event.failure_reason)
+    close_refund(refund, succeeded=succeeded, failure=event.failure_reason)
     return _finish(record, Outcome.APPLIED, refund.state, payment)
-
-
-# --- Refunds --------------------------------------------------------------------------------------
-def _create_refund(payment: Payment, order: Order, amount: Decimal, reason: str) -> Refund:
-    refund, created = Refund.objects.get_or_create(
-        payment=payment,
-        order=order,
-        reason=reason,
-        defaults={"amount": amount, "currency": payment.currency},
-    )
-    if created:
-        refund_id = refund.pk
-        transaction.on_commit(lambda: _enqueue_refund(refund_id))
-    return refund
-
-
-def _enqueue_refund(refund_id: int) -> None:
-    from orders import tasks
-
-    tasks.process_refund.delay(refund_id)
-
-
-def refund_order(order: Order, *, reason: str) -> Refund | None:
-    """Refund what `order` was paid (its share of the succeeded payment). Inside a transaction;
-    the provider is called by Celery after commit."""
-    allocation = (
-        PaymentAllocation.objects.select_related("payment")
-        .filter(order=order, payment__state=Payment.State.SUCCEEDED)
-        .order_by("-payment__succeeded_at")
-        .first()
-    )
-    if allocation is None or allocation.amount <= 0:
-        return None
-    return _create_refund(allocation.payment, order, allocation.amount, reason)
-
-
-def _close_refund(refund: Refund, *, succeeded: bool, provider_ref: str = "", failure: str = ""):
-    refund.state = Refund.State.SUCCEEDED if succeeded else Refund.State.FAILED
-    refund.completed_at = timezone.now()
-    refund.failure_reason = failure[:300]
-    if provider_ref:
-        refund.provider_ref = provider_ref[:100]
-    refund.save(update_fields=["state", "completed_at", "failure_reason", "provider_ref"])
-    if succeeded:
-        events.payment_refunded.publish(
-            refund_id=refund.pk,
-            payment_id=refund.payment_id,
-            order_id=refund.order_id,
-            amount=str(refund.amount),
-            currency=refund.currency,
-        )
-
-
-def process_refund(refund_id: int) -> Refund | None:
-    """Send a pending refund to the provider (outside any transaction) and record the answer.
-    Idempotent: a refund that is no longer pending is left alone; the provider gets the same
-    idempotency key on a retry."""
-    refund = Refund.objects.select_related("payment", "order").filter(pk=refund_id).first()
-    if refund is None or refund.state != Refund.State.PENDING or refund.provider_ref:
-        return refund
-    payment = refund.payment
-    result = get_provider(payment.provider).refund(
-        RefundRequest(
-            refund_id=refund.pk,
-            payment_ref=payment.provider_ref or "",
-            amount=refund.amount,
-            currency=refund.currency,
-            order_number=refund.order.number if refund.order else "",
-            reason=refund.reason,
-        )
-    )
-    with transaction.atomic():
-        locked = Refund.objects.select_for_update().get(pk=refund.pk)
-        if locked.state != Refund.State.PENDING:
-            return locked
-        locked.attempts += 1
-        if result.succeeded:
-            locked.save(update_fields=["attempts"])
-            _close_refund(locked, succeeded=True, provider_ref=result.provider_ref)
-        else:
-            locked.provider_ref = result.provider_ref[:100]
-            locked.failure_reason = result.failure_reason[:300]
-            locked.save(update_fields=["attempts", "provider_ref", "failure_reason"])
-        return locked

@@ -3,7 +3,8 @@
     placement = place_order(
         buyer=user,
         token=checkout_token,                 # from the review page: the idempotency key
-        address_id=3,                         # one of the buyer's saved addresses
+        address_id=3,                         # one of the buyer's saved addresses (or address=,
+                                              # the buyer's Address the caller already read)
         choices={shop_id: ShopChoice(carrier_code="sf", note="…", insure=False)},
         invoice=InvoiceRequest(type="company", title="…", tax_number="…"),
         expected_total=Decimal("123.40"),     # what the buyer reviewed (None: do not check)
@@ -15,15 +16,22 @@ are recomputed by the price engine from the locked SKUs; the shop of a line is t
 for shops not in the cart are ignored; `expected_total` only guards against charging more (or
 less) than the buyer saw: if it differs, nothing is written and the buyer reviews again.
 
-How (Saleor's and oscar's habits):
-1. the buyer's cart row is locked first, so a double submit waits, then finds the checkout of
-   the first submit by its token and returns it (`created=False`): a no-op, the same orders;
-2. the SKUs are locked in primary-key order and re-checked (live, in stock) and priced;
-3. checkout, orders (numbers from a sequence), lines, the "placed" timeline rows, the stock
-   reservations (catalog's conditional update, one ledger row per SKU) and the payment row are
-   written in that one transaction; bought lines leave the cart;
-4. after commit, the payment provider is called (`payments.start_payment`), outside the
+How (Saleor's and oscar's habits), one transaction, each step a function below:
+1. `_lock_cart`: the buyer's cart row is locked first, so a double submit waits, then finds the
+   checkout of the first submit by its token (the one idempotency check) and returns it
+   (`created=False`): a no-op, the same orders;
+2. the request is checked once: invoice, choices, the address and its province (`_read_request`);
+3. `_lock_lines`: the SKUs are locked in primary-key order and re-checked (live, in stock);
+4. `_price`: the cart is priced once by the engine and checked (deliverable, the reviewed total),
+   and `_choose_carriers` checks each shop's carrier;
+5. `_create_checkout`, `_create_orders` (numbers from a sequence, lines), `_reserve_stock`
+   (catalog's conditional update, one ledger row per SKU), `_record_placed` (the "placed"
+   timeline rows, `order_placed`), the bought lines leave the cart, `_create_payment`;
+6. after commit, the payment provider is called (`payments.start_payment`), outside the
    transaction; a provider failure leaves the orders pending with a "pay again" button.
+
+A refusal raised once the cart is priced carries that priced cart (`refused_summary(error)`), so
+the page that shows the refusal does not price the cart again.
 """
 
 from __future__ import annotations
@@ -32,7 +40,9 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -41,18 +51,21 @@ from django.utils.translation import gettext as _
 
 from catalog import services as catalog_services
 from catalog.models import Sku
+from logistics.errors import LogisticsError
+from logistics.services import resolve_province
 from marketplace.accounts.models import Address
+from marketplace.core.errors import DomainError
 from marketplace.core.models import StateEvent
 from marketplace.core.money import as_decimal, format_amount, quantize
 from orders import events, selectors
 from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import Cart, CartLine, Checkout, InvoiceType, Order, OrderLine, Payment
 from orders.numbering import next_order_numbers
-from orders.services import payments as payment_services
-from orders.services.cart import sku_problem
+from orders.selectors import CartSummary
 from orders.services.lifecycle import mark_paid, payload, payment_window
-from orders.shipping import quoter_for, resolve_province
-from promotions.pricing import Funder
+from orders.services.payments import create_payment, start_payment
+from orders.shipping import quoter_for
+from promotions.pricing import Funder, PricedCart
 
 TAX_NUMBER = re.compile(r"^[0-9A-Z]{15,20}$")
 MAX_NOTE = 300
@@ -159,17 +172,32 @@ def existing_placement(token: uuid.UUID, buyer) -> Placement | None:
     )
 
 
-def _address_of(buyer, address_id) -> Address:
-    try:
-        address_id = int(address_id)
-    except (TypeError, ValueError):
-        address_id = None
-    address = Address.objects.filter(user=buyer, pk=address_id).first() if address_id else None
+def _address_of(buyer, *, address_id=None, address: Address | None = None) -> Address:
+    """The buyer's delivery address: the one given (checked to be theirs) or read by id."""
     if address is None:
+        try:
+            address_id = int(address_id)
+        except (TypeError, ValueError):
+            address_id = None
+        address = Address.objects.filter(user=buyer, pk=address_id).first() if address_id else None
+    if address is None or address.user_id != buyer.pk:
         raise OrdersError(
             _("Choose a delivery address."), code=ErrorCode.NO_ADDRESS, field="address"
         )
     return address
+
+
+def _province_of(address: Address) -> str:
+    """The region code of the address's province; one logistics cannot place is refused."""
+    try:
+        return resolve_province(address.province)
+    except LogisticsError as error:
+        raise OrdersError(
+            _("We cannot deliver to the province “%(province)s”; check the address.")
+            % {"province": address.province},
+            code=ErrorCode.NOT_DELIVERABLE,
+            field="address",
+        ) from error
 
 
 def _discounts_json(discounts) -> list[dict]:
@@ -185,120 +213,217 @@ def _discounts_json(discounts) -> list[dict]:
     ]
 
 
+# --- Refusals that carry the priced cart ----------------------------------------------------------
+def _with_summary(error: DomainError, summary: CartSummary) -> DomainError:
+    """`error`, carrying the cart as priced under the locks (read back by `refused_summary`)."""
+    error.summary = summary
+    return error
+
+
+def refused_summary(error: DomainError) -> CartSummary | None:
+    """The cart as `place_order` priced it before refusing, for the page that shows the refusal
+    (None when it refused before pricing: that page prices the cart itself, once)."""
+    return vars(error).get("summary")
+
+
+# --- The service ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Submit:
+    """What the buyer asked for, checked once (`_read_request`)."""
+
+    buyer: Any
+    token: uuid.UUID
+    invoice: InvoiceRequest
+    choices: dict[int, ShopChoice]
+    address: Address
+    province_code: str
+    expected_total: Decimal | None
+    now: datetime
+
+    @property
+    def address_fields(self) -> dict:
+        return {name: getattr(self.address, name) for name in Checkout.ADDRESS_FIELDS}
+
+    @property
+    def insured_shops(self) -> set[int]:
+        return {shop_id for shop_id, choice in self.choices.items() if choice.insure}
+
+
 def place_order(
     *,
     buyer,
     token,
-    address_id,
+    address_id=None,
+    address: Address | None = None,
     choices: Mapping | None = None,
     invoice: InvoiceRequest | None = None,
     expected_total: Decimal | None = None,
 ) -> Placement:
     """See the module docstring."""
     token = parse_token(token)
-    known = existing_placement(token, buyer)
-    if known is not None:
-        return _resume(known)
-    invoice = clean_invoice(invoice)
-    choices = _clean_choices(choices)
-    address = _address_of(buyer, address_id)
-    try:
-        province_code = resolve_province(address.province)
-    except OrdersError:
-        raise
-    except Exception as error:  # LogisticsError: an address logistics cannot place
-        raise OrdersError(
-            _("We cannot deliver to the province “%(province)s”; check the address.")
-            % {"province": address.province},
-            code=ErrorCode.NOT_DELIVERABLE,
-            field="address",
-        ) from error
-    if expected_total is not None:
-        expected_total = quantize(as_decimal(expected_total))
-
+    request = {
+        "address_id": address_id,
+        "address": address,
+        "choices": choices,
+        "invoice": invoice,
+        "expected_total": expected_total,
+    }
     try:
         with transaction.atomic():
-            placement = _place(
-                buyer=buyer,
-                token=token,
-                address=address,
-                province_code=province_code,
-                choices=choices,
-                invoice=invoice,
-                expected_total=expected_total,
-            )
+            placement = _place(buyer=buyer, token=token, request=request)
     except IntegrityError:
-        known = existing_placement(token, buyer)  # the token was taken meanwhile
-        if known is None:
+        placement = existing_placement(token, buyer)  # the token was taken meanwhile
+        if placement is None:
             raise
-        return _resume(known)
     return _resume(placement)
 
 
 def _resume(placement: Placement) -> Placement:
     """After commit: send a payment that was not sent yet to the provider."""
     if placement.payment is not None and placement.payment.state == Payment.State.CREATED:
-        placement.payment = payment_services.start_payment(placement.payment)
+        placement.payment = start_payment(placement.payment)
     return placement
 
 
-def _place(*, buyer, token, address, province_code, choices, invoice, expected_total) -> Placement:
-    cart = Cart.objects.select_for_update().filter(user=buyer).first()
+def _place(*, buyer, token, request: dict) -> Placement:
+    """The steps of the module docstring, in one transaction: a refusal at any step writes
+    nothing. `request`: what the buyer sent, as `place_order` took it."""
+    cart = _lock_cart(buyer)
     known = existing_placement(token, buyer)  # a double submit waited for the lock above
     if known is not None:
         return known
+    submit = _read_request(buyer=buyer, token=token, **request)
+    summary, left_out = _lock_lines(cart)
+    priced = _price(summary, submit, left_out=left_out)
+    carriers = _choose_carriers(summary, submit)
+    checkout = _create_checkout(priced, submit)
+    orders, order_lines = _create_orders(checkout, summary, submit, carriers)
+    _reserve_stock(orders, order_lines, actor=buyer)
+    _record_placed(orders, actor=buyer)
+    CartLine.objects.filter(
+        cart=cart, pk__in=[item.line.pk for item in summary.purchasable_items]
+    ).delete()
+    payment = _create_payment(checkout, orders, priced, now=submit.now)
+    return Placement(checkout=checkout, orders=orders, payment=payment, created=True)
+
+
+# --- The steps ------------------------------------------------------------------------------------
+def _lock_cart(buyer) -> Cart | None:
+    """Lock the buyer's cart row: a second submit of the same checkout waits here for the first."""
+    return Cart.objects.select_for_update().filter(user=buyer).first()
+
+
+def _read_request(
+    *, buyer, token, address_id, address, choices, invoice, expected_total
+) -> _Submit:
+    """Check what the buyer sent, once: invoice, choices, the address and its province."""
+    invoice = clean_invoice(invoice)
+    choices = _clean_choices(choices)
+    address = _address_of(buyer, address_id=address_id, address=address)
+    province_code = _province_of(address)
+    return _Submit(
+        buyer=buyer,
+        token=token,
+        invoice=invoice,
+        choices=choices,
+        address=address,
+        province_code=province_code,
+        expected_total=(
+            quantize(as_decimal(expected_total)) if expected_total is not None else None
+        ),
+        now=timezone.now(),
+    )
+
+
+def _lock_lines(cart: Cart | None) -> tuple[CartSummary, list[str]]:
+    """Lock the cart's SKUs in primary-key order and re-read them (price, stock, state) under the
+    lock; returns the cart grouped by shop (not priced yet) and, in cart order, why the lines
+    left out (unavailable, sold out: they stay in the cart) are. A line asking for more than is
+    left refuses the whole checkout, and so does a cart with nothing to buy."""
     lines = selectors.cart_lines(cart)
     if not lines:
         raise OrdersError(_("Your cart is empty."), code=ErrorCode.EMPTY_CART)
-
-    # Lock the SKUs in primary-key order and re-read them (price, stock, state) under the lock.
-    sku_ids = sorted({line.sku_id for line in lines})
     locked = {
         sku.pk: sku
         for sku in Sku.objects.select_for_update(of=("self",))
         .select_related("product", "shop")
-        .filter(pk__in=sku_ids)
+        .filter(pk__in=sorted({line.sku_id for line in lines}))
         .order_by("pk")
     }
-    buying: list[CartLine] = []
-    left_out: list[str] = []
+    present = []
     for line in lines:
-        sku = locked.get(line.sku_id)
-        if sku is None:
-            continue
-        line.sku = sku
-        code, message = sku_problem(sku, line.quantity)
-        if code == ErrorCode.INSUFFICIENT_STOCK:
-            raise OrdersConflict(message, code=ErrorCode.INSUFFICIENT_STOCK, field="quantity")
-        if code:
-            left_out.append(message)  # unavailable or sold out: stays in the cart, not bought
-        else:
-            buying.append(line)
-    if not buying:
+        if line.sku_id in locked:
+            line.sku = locked[line.sku_id]
+            present.append(line)
+    summary = selectors.group_cart(cart, lines=present)
+    item_of = {item.line.pk: item for item in summary.items}
+    left_out: list[str] = []
+    for line in present:
+        item = item_of[line.pk]
+        if item.blocks_checkout:
+            raise OrdersConflict(item.problem, code=ErrorCode.INSUFFICIENT_STOCK, field="quantity")
+        if not item.purchasable:
+            left_out.append(item.problem)
+    if not summary.purchasable_items:
         raise OrdersError(_("Nothing in your cart can be bought now."), code=ErrorCode.UNAVAILABLE)
+    return summary, left_out
 
-    now = timezone.now()
-    insure = {shop_id for shop_id, choice in choices.items() if choice.insure}
-    priced = selectors.price(
-        [selectors.pricing_line(line) for line in buying],
-        buyer=buyer,
-        quoter=quoter_for(province=province_code, insure_shops=insure),
-        moment=now,
-    )
+
+def _price(summary: CartSummary, submit: _Submit, *, left_out: list[str]) -> PricedCart:
+    """Price the lines bought, once, to the address; refuse a shop that does not deliver there
+    and a total other than the one the buyer reviewed."""
+    quoter = quoter_for(province=submit.province_code, insure_shops=submit.insured_shops)
+    priced = selectors.price_summary(
+        summary, buyer=submit.buyer, quoter=quoter, moment=submit.now
+    ).priced
     if not priced.deliverable:
         shop = next(s for s in priced.shops if not s.deliverable)
-        raise OrdersError(shop.refusal, code=ErrorCode.NOT_DELIVERABLE, field="address")
-    if expected_total is not None and expected_total != priced.grand_total:
+        raise _with_summary(
+            OrdersError(shop.refusal, code=ErrorCode.NOT_DELIVERABLE, field="address"), summary
+        )
+    if submit.expected_total is not None and submit.expected_total != priced.grand_total:
         message = _(
             "Prices or shipping changed since you reviewed your order: the total is now "
             "%(total)s. Please review it again."
         ) % {"total": format_amount(priced.grand_total, priced.currency)}
-        raise OrdersConflict(" ".join([*left_out, message]), code=ErrorCode.PRICES_CHANGED)
+        raise _with_summary(
+            OrdersConflict(" ".join([*left_out, message]), code=ErrorCode.PRICES_CHANGED), summary
+        )
+    return priced
 
-    address_fields = {name: getattr(address, name) for name in Checkout.ADDRESS_FIELDS}
-    checkout = Checkout.objects.create(
-        token=token,
-        buyer=buyer,
+
+def _choose_carriers(summary: CartSummary, submit: _Submit) -> dict:
+    """Each shop's carrier: the buyer's choice among those the shop's quote offers, else the
+    shop's default (None when the shop has no carrier). A carrier not offered is refused."""
+    carriers = {}
+    for priced_shop in summary.priced.shops:
+        choice = submit.choices.get(priced_shop.shop_id, ShopChoice())
+        quote = priced_shop.shipping_quote
+        offered = quote.carriers if quote is not None else ()
+        carrier = None
+        if choice.carrier_code:
+            carrier = next((c for c in offered if c.code == choice.carrier_code), None)
+            if carrier is None:
+                raise _with_summary(
+                    OrdersError(
+                        _("This shop does not ship with the carrier you chose; choose again."),
+                        code=ErrorCode.INVALID,
+                        field="carrier",
+                    ),
+                    summary,
+                )
+        carriers[priced_shop.shop_id] = carrier or (
+            quote.default_carrier if quote is not None else None
+        )
+    return carriers
+
+
+def _create_checkout(priced: PricedCart, submit: _Submit) -> Checkout:
+    """The checkout row: the token, the cart's totals, the invoice and the address."""
+    invoice = submit.invoice
+    return Checkout.objects.create(
+        token=submit.token,
+        buyer=submit.buyer,
         currency=priced.currency,
         subtotal=priced.subtotal,
         discount_total=priced.discount_total,
@@ -307,35 +432,34 @@ def _place(*, buyer, token, address, province_code, choices, invoice, expected_t
         invoice_type=invoice.type,
         invoice_title=invoice.title,
         invoice_tax_number=invoice.tax_number,
-        province_code=province_code,
-        **address_fields,
+        province_code=submit.province_code,
+        **submit.address_fields,
     )
 
+
+def _create_orders(
+    checkout: Checkout, summary: CartSummary, submit: _Submit, carriers: dict
+) -> tuple[list[Order], list[OrderLine]]:
+    """One order per shop (by shop id, numbered from the sequence) and its lines, with every
+    price, discount and the shipping snapshotted as the engine computed them (two inserts)."""
+    priced = summary.priced
+    sku_at = {item.priced.position: item.line.sku for item in summary.items if item.priced}
     shops = sorted(priced.shops, key=lambda s: s.shop_id)
-    numbers = next_order_numbers(len(shops), now=now)
-    cart_line_by_sku = {line.sku_id: line for line in buying}
+    numbers = next_order_numbers(len(shops), now=submit.now)
+    invoice = submit.invoice
+    address_fields = submit.address_fields
     orders: list[Order] = []
     order_lines: list[OrderLine] = []
     for number, priced_shop in zip(numbers, shops, strict=True):
-        choice = choices.get(priced_shop.shop_id, ShopChoice())
+        choice = submit.choices.get(priced_shop.shop_id, ShopChoice())
         quote = priced_shop.shipping_quote
-        carriers = quote.carriers if quote is not None else ()
-        carrier = None
-        if choice.carrier_code:
-            carrier = next((c for c in carriers if c.code == choice.carrier_code), None)
-            if carrier is None:
-                raise OrdersError(
-                    _("This shop does not ship with the carrier you chose; choose again."),
-                    code=ErrorCode.INVALID,
-                    field="carrier",
-                )
-        carrier = carrier or (quote.default_carrier if quote is not None else None)
+        carrier = carriers[priced_shop.shop_id]
         shop_lines = priced_shop.lines
         order = Order(
             shop_id=priced_shop.shop_id,
             number=number,
             checkout=checkout,
-            buyer=buyer,
+            buyer=submit.buyer,
             currency=priced.currency,
             subtotal=priced_shop.subtotal,
             discount_total=priced_shop.discount_total,
@@ -355,49 +479,57 @@ def _place(*, buyer, token, address, province_code, choices, invoice, expected_t
             invoice_type=invoice.type,
             invoice_title=invoice.title,
             invoice_tax_number=invoice.tax_number,
-            province_code=province_code,
-            payment_due_at=now + payment_window(),
+            province_code=submit.province_code,
+            payment_due_at=submit.now + payment_window(),
             **address_fields,
         )
         orders.append(order)
-        for priced_line in shop_lines:
-            sku = cart_line_by_sku[priced_line.sku_id].sku
-            order_lines.append(
-                OrderLine(
-                    shop_id=priced_shop.shop_id,
-                    order=order,
-                    sku=sku,
-                    product_id_snapshot=sku.product_id,
-                    category_id_snapshot=sku.product.category_id,
-                    title=sku.product.title[:120],
-                    sku_code=sku.code,
-                    options=sku.option_label[:200],
-                    image=sku.product.main_image_thumb,
-                    quantity=priced_line.quantity,
-                    list_price=priced_line.list_price,
-                    unit_price=priced_line.unit_price,
-                    subtotal=priced_line.subtotal,
-                    discount_total=priced_line.discount_total,
-                    discount_shop=priced_line.discount_by(Funder.SHOP),
-                    discount_platform=priced_line.discount_by(Funder.PLATFORM),
-                    line_total=priced_line.line_total,
-                    discounts=_discounts_json(priced_line.discounts),
-                    explanation=list(priced_line.explanation),
-                    weight_kg=sku.weight or Decimal(0),
-                )
-            )
+        order_lines.extend(_order_line(order, line, sku_at[line.position]) for line in shop_lines)
     Order.objects.bulk_create(orders)
     for line in order_lines:
         line.order_id = line.order.pk
     OrderLine.objects.bulk_create(order_lines)
+    return orders, order_lines
 
-    # Stock: one reservation per order (the SKUs are already locked, in primary-key order).
+
+def _order_line(order: Order, priced_line, sku: Sku) -> OrderLine:
+    """An order line: the SKU and product as they are now, and the engine's prices."""
+    return OrderLine(
+        shop_id=order.shop_id,
+        order=order,
+        sku=sku,
+        product_id_snapshot=sku.product_id,
+        category_id_snapshot=sku.product.category_id,
+        title=sku.product.title[:120],
+        sku_code=sku.code,
+        options=sku.option_label[:200],
+        image=sku.product.main_image_thumb,
+        quantity=priced_line.quantity,
+        list_price=priced_line.list_price,
+        unit_price=priced_line.unit_price,
+        subtotal=priced_line.subtotal,
+        discount_total=priced_line.discount_total,
+        discount_shop=priced_line.discount_by(Funder.SHOP),
+        discount_platform=priced_line.discount_by(Funder.PLATFORM),
+        line_total=priced_line.line_total,
+        discounts=_discounts_json(priced_line.discounts),
+        explanation=list(priced_line.explanation),
+        weight_kg=sku.weight or Decimal(0),
+    )
+
+
+def _reserve_stock(orders: list[Order], order_lines: list[OrderLine], *, actor) -> None:
+    """One reservation per order through catalog (the SKUs are already locked, in key order)."""
     for order in orders:
         catalog_services.reserve_stock(
             [(line.sku_id, line.quantity) for line in order_lines if line.order_id == order.pk],
             order_ref=order.number,
-            actor=buyer,
+            actor=actor,
         )
+
+
+def _record_placed(orders: list[Order], *, actor) -> None:
+    """The "placed" row of each order's timeline (one insert), and `order_placed` after commit."""
     content_type = ContentType.objects.get_for_model(Order)
     StateEvent.objects.bulk_create(
         StateEvent(
@@ -406,20 +538,21 @@ def _place(*, buyer, token, address, province_code, choices, invoice, expected_t
             machine="order",
             from_state="",
             to_state=Order.State.PENDING_PAYMENT,
-            actor=buyer,
+            actor=actor,
             reason=_("Order placed."),
             shop_id=order.shop_id,
         )
         for order in orders
     )
-    CartLine.objects.filter(cart=cart, pk__in=[line.pk for line in buying]).delete()
     for order in orders:
         events.order_placed.publish(**payload(order))
 
-    payment = None
+
+def _create_payment(checkout: Checkout, orders: list[Order], priced: PricedCart, *, now):
+    """The payment row for the whole checkout (sent to the provider after commit); with nothing
+    to pay (free goods, free shipping), the orders are paid at once and there is none."""
     if priced.grand_total > 0:
-        payment = payment_services.create_payment(checkout=checkout, orders=orders)
-    else:  # nothing to pay (free goods, free shipping): paid at once
-        for order in orders:
-            mark_paid(order, payment=None, now=now)
-    return Placement(checkout=checkout, orders=orders, payment=payment, created=True)
+        return create_payment(checkout=checkout, orders=orders)
+    for order in orders:
+        mark_paid(order, payment=None, now=now)
+    return None

@@ -1,7 +1,8 @@
 """Storefront pages of orders: cart, the three checkout steps, the buyer's orders, test payments.
 
 Thin: parse, find the buyer's own objects (another buyer's order or checkout is a 404), call one
-service, render. A refused action (`DomainError`) becomes a message or a form error, never a 500.
+service, render. A refused action (`DomainError`) becomes a message or a form error through
+`marketplace.core.pages.refusals`, never a 500.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Sku
+from logistics.errors import LogisticsError
 from marketplace.accounts import services as account_services
 from marketplace.accounts.forms import AddressForm
-from marketplace.core.errors import DomainError
+from marketplace.core.pages import refusals, show_as_message, show_on_form
 from orders import forms, selectors, services
 from orders.models import Checkout, Order, Payment
 from orders.payments import get_provider
 from orders.services.cart import cart_of_user, guest_cart, new_guest_cart
+from orders.services.placement import refused_summary
 from orders.shipping import estimate_quoter, quoter_for
 
 CHECKOUT_ADDRESS = "orders_checkout_address"
@@ -68,7 +71,7 @@ def cart(request):
     if address is not None:
         try:
             quoter = quoter_for(province=address.province)
-        except DomainError:
+        except LogisticsError:  # a province logistics does not know: shipping "at checkout"
             address = None
     summary = selectors.summarise_cart(cart, buyer=request.user, quoter=quoter)
     return TemplateResponse(request, "orders/cart.html", {"summary": summary, "address": address})
@@ -80,15 +83,13 @@ def cart_add(request):
     if request.method == "POST":
         form = forms.AddToCartForm(request.POST)
         if form.is_valid():
-            try:
+            with refusals(request) as outcome:
                 services.add_to_cart(
                     cart=cart_for_request(request, create=True),
                     sku_id=form.cleaned_data["sku"],
                     quantity=form.cleaned_data["quantity"],
                 )
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
+            if outcome.ok:
                 messages.success(request, _("Added to your cart."))
                 return _back(request)
         else:
@@ -103,9 +104,7 @@ def cart_add(request):
         sku = None
     if sku is None:
         raise Http404
-    from orders.services.cart import sku_problem
-
-    code, problem = sku_problem(sku)
+    _code, problem = selectors.sku_problem(sku)
     status = 400 if request.method == "POST" else 200
     return TemplateResponse(
         request,
@@ -120,10 +119,8 @@ def cart_line_update(request, line_id):
     cart = cart_for_request(request)
     if cart is None:
         raise Http404
-    try:
+    with refusals(request):
         services.update_quantity(cart=cart, line_id=line_id, quantity=request.POST.get("quantity"))
-    except DomainError as error:
-        messages.error(request, error.message)
     return redirect("cart")
 
 
@@ -132,11 +129,9 @@ def cart_line_remove(request, line_id):
     cart = cart_for_request(request)
     if cart is None:
         raise Http404
-    try:
+    with refusals(request) as outcome:
         services.remove_line(cart=cart, line_id=line_id)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Removed from your cart."))
     return redirect("cart")
 
@@ -177,11 +172,9 @@ def checkout_address(request):
         if request.POST.get("step") == "new" and address_form.is_valid():
             data = dict(address_form.cleaned_data)
             is_default = data.pop("is_default", False)
-            try:
+            with refusals(form=address_form) as outcome:
                 address = account_services.save_address(user=user, is_default=is_default, **data)
-            except DomainError as error:
-                address_form.add_error(error.field, error.message)
-            else:
+            if outcome.ok:
                 request.session[CHECKOUT_ADDRESS] = address.pk
                 return redirect("checkout-review")
     return TemplateResponse(
@@ -207,50 +200,40 @@ def _checkout_token(request) -> str:
 
 @login_required
 def checkout_review(request):
+    """Step 2. A submit is parsed without pricing the cart here: `place_order` prices it once,
+    under its locks. A refused submit shows the page again with the cart as the service priced
+    it, or, when it refused before pricing, priced here once."""
     user = request.user
     address = user.addresses.filter(pk=request.session.get(CHECKOUT_ADDRESS)).first()
     if address is None:
         messages.info(request, _("Choose where to deliver first."))
         return redirect("checkout")
-    cart = cart_for_request(request)
     posted = request.method == "POST"
-    refusal = None
+    refusal = summary = None
     if posted and not request.POST.get("recalculate"):
-        replay = _replayed_submit(request)
-        if replay is not None:
-            return replay
-        # The submit is parsed without pricing the cart here: place_order prices it (once)
-        # under its locks. Only a refusal renders the review page again, priced afresh.
-        quick = forms.ReviewForm(request.POST, shop_ids=selectors.cart_shop_ids(cart))
+        quick = forms.ReviewForm(request.POST, shop_ids=selectors.cart_shop_ids(buyer=user))
         if quick.is_valid():
-            try:
+            with refusals(form=quick) as outcome:  # shown below, on the page's own form
                 placement = services.place_order(
                     buyer=user,
                     token=quick.cleaned_data["token"],
-                    address_id=address.pk,
+                    address=address,
                     choices=quick.choices(),
                     invoice=quick.invoice(),
                     expected_total=quick.cleaned_data.get("expected_total"),
                 )
-            except DomainError as error:
-                refusal = error
-            else:
+            if outcome.ok:  # placed now, or placed by an earlier submit of this token
                 request.session.pop(CHECKOUT_TOKEN, None)
                 return _to_payment(placement.checkout, placement.payment)
-
-    def summarise(insured=()):
-        quoter = quoter_for(province=address.province, insure_shops=insured)
-        return selectors.summarise_cart(cart, buyer=user, quoter=quoter)
-
-    try:
-        summary = summarise()
-        if posted:  # insurance ticked on the form changes the shipping price
-            insured = forms.ReviewForm(request.POST, groups=summary.groups).insured_shops()
-            if insured:
-                summary = summarise(insured)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("checkout")
+            refusal = outcome.error
+            summary = refused_summary(refusal)
+    if summary is None:
+        with refusals(request) as outcome:
+            summary = _review_summary(
+                cart_for_request(request), user, address, request.POST if posted else None
+            )
+        if not outcome.ok:
+            return redirect("checkout")
     if summary.is_empty or not summary.purchasable_items:
         messages.info(request, _("Nothing in your cart can be bought now."))
         return redirect("cart")
@@ -276,9 +259,9 @@ def checkout_review(request):
             form = forms.ReviewForm(fresh_data(), groups=summary.groups)
             form.is_valid()
             if refusal.field in form.fields:
-                form.add_error(refusal.field, refusal.message)
-            else:
-                messages.error(request, refusal.message)
+                show_on_form(form, refusal)
+            else:  # not about a field of the form (prices changed): a message, the form stays
+                show_as_message(request, refusal)
     fields = {shop_id: form.bound(names) for shop_id, names in form.shop_fields}
     for group in summary.groups:
         group.choice_fields = fields.get(group.shop.pk, {})
@@ -296,18 +279,15 @@ def checkout_review(request):
     )
 
 
-def _replayed_submit(request):
-    """A second submit of a checkout already placed (a double click, a reload, the back
-    button): the same orders, no new ones."""
-    try:
-        token = uuid.UUID(request.POST.get("token", ""))
-    except ValueError:
-        return None
-    if not Checkout.objects.filter(token=token, buyer=request.user).exists():
-        return None
-    placement = services.place_order(buyer=request.user, token=token, address_id=None)
-    request.session.pop(CHECKOUT_TOKEN, None)
-    return _to_payment(placement.checkout, placement.payment)
+def _review_summary(cart, user, address, data) -> selectors.CartSummary:
+    """The cart priced once to `address`, with the insurance ticked in `data` (a posted form)."""
+    summary = selectors.group_cart(cart)
+    insured = set()
+    if data is not None:
+        shop_ids = [group.shop.pk for group in summary.groups]
+        insured = forms.ReviewForm(data, shop_ids=shop_ids).insured_shops()
+    quoter = quoter_for(province=address.province, insure_shops=insured)
+    return selectors.price_summary(summary, buyer=user, quoter=quoter)
 
 
 def _to_payment(checkout: Checkout, payment: Payment | None):
@@ -427,11 +407,9 @@ def order_cancel(request, number):
     order = selectors.get_order_for_buyer_or_404(request.user, number)
     form = forms.CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
+    with refusals(request) as outcome:
         services.cancel_order(order, by=Order.CancelledBy.BUYER, actor=request.user, reason=reason)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Order %(number)s was cancelled.") % {"number": order.number})
     return redirect(order.get_absolute_url())
 
@@ -440,10 +418,9 @@ def order_cancel(request, number):
 @require_POST
 def order_pay(request, number):
     order = selectors.get_order_for_buyer_or_404(request.user, number)
-    try:
+    with refusals(request) as outcome:
         payment = services.pay_again(order=order, buyer=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if not outcome.ok:
         return redirect(order.get_absolute_url())
     if payment.state != Payment.State.PENDING:
         messages.error(
@@ -457,11 +434,9 @@ def order_pay(request, number):
 @require_POST
 def order_confirm_receipt(request, number):
     order = selectors.get_order_for_buyer_or_404(request.user, number)
-    try:
+    with refusals(request) as outcome:
         services.confirm_receipt(order, buyer=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Thank you: receipt confirmed."))
     return redirect(order.get_absolute_url())
 

@@ -14,6 +14,13 @@ def buyer(db):
 
 
 @pytest.fixture
+def buyer_client(client, buyer):
+    """The test client, signed in as `buyer`."""
+    client.force_login(buyer)
+    return client
+
+
+@pytest.fixture
 def cup(shop):
     """A live SKU of shop A: ¥88.00, 10 in stock."""
     from tests.factories.orders import live_sku

@@ -13,12 +13,6 @@ from tests.factories.orders import fill_cart, place
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def buyer_client(client, buyer):
-    client.force_login(buyer)
-    return client
-
-
 def review(client):
     page = client.get(reverse("checkout-review"))
     assert page.status_code == 200, page.content.decode()[:500]
