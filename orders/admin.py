@@ -1,13 +1,13 @@
 """Django admin of the orders chapter: orders, checkouts, payments, provider events and refunds
 (read-only: they change only through the services). The money side (ledgers, statements,
-transfers, payouts, reconciliation) is in `orders.admin_finance`."""
+transfers, payouts, reconciliation) is in `orders.finance.admin`."""
 
 from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.states import history
-from orders import admin_finance  # noqa: F401 - registers the money side's admin
+from orders.finance import admin as finance_admin  # noqa: F401 - registers the money side's admin
 from orders.models import (
     Checkout,
     Order,

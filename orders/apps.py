@@ -16,8 +16,8 @@ class OrdersConfig(AppConfig):
         user_logged_in.connect(merge_cart_at_login, dispatch_uid="orders.merge_cart_at_login")
         import orders.receivers_logistics  # noqa: F401  logistics ships through orders (DESIGN §2)
 
-        # The money side: the ledger posts on order_paid / order_cancelled / order_completed /
-        # payment_refunded (orders.services.ledger), and its Celery tasks are registered.
-        from orders.services.ledger import connect
+        # The money side (orders.finance): the ledger posts on order_paid / order_cancelled /
+        # order_completed / payment_refunded, and its Celery tasks are registered.
+        from orders.finance.services.ledger import connect
 
         connect()

@@ -20,8 +20,9 @@ urlpatterns = [
     ),
 ]
 
-# The finance section (the money side: balance, ledger, statements, Stripe Connect onboarding).
-from orders.views import finance as finance_views  # noqa: E402
+# The finance section (the money side, orders/finance/views.py: balance, ledger, statements,
+# Stripe Connect onboarding).
+from orders.finance import views as finance_views  # noqa: E402
 
 urlpatterns += [
     path("finance/", finance_views.finance_overview, name="finance"),

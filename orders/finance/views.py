@@ -3,8 +3,9 @@ statements (with a streamed CSV) and Stripe Connect onboarding.
 
 Every view goes through `shops.scoping.seller_view(section=FINANCE)`; statements are fetched with
 `get_for_shop_or_404`, so another shop's statement is a 404. The views only read (through
-`orders.services.ledger`'s selectors) or call one service (`transfers.start_stripe_onboarding`,
-`transfers.finish_stripe_onboarding`); nothing here writes the ledger.
+`orders.finance.services.ledger`'s selectors) or call one service
+(`transfers.start_stripe_onboarding`, `transfers.finish_stripe_onboarding`); nothing here writes
+the ledger.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from marketplace.core.errors import DomainError
+from orders.finance.services import ledger, settlement, transfers
 from orders.models import LedgerEntry, Statement
 from orders.payments.stripe import StripeUnavailable
-from orders.services import ledger, settlement, transfers
 from shops.roles import FINANCE
 from shops.scoping.models import get_for_shop_or_404
 from shops.scoping.views import seller_view

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from marketplace.core.errors import DomainError
 from marketplace.core.money import DEFAULT_CURRENCY, MINOR_UNIT_DIGITS
+from orders.finance.services import ledger, reconciliation, settlement, transfers
 from orders.models import (
     LedgerEntry,
     OrderCommission,
@@ -26,7 +27,6 @@ from orders.models import (
     Statement,
     TransferReversal,
 )
-from orders.services import ledger, reconciliation, settlement, transfers
 
 CURRENCIES = [(code, code) for code in MINOR_UNIT_DIGITS]
 

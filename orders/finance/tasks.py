@@ -1,7 +1,7 @@
 """Celery tasks of the money side of orders: thin, idempotent, by id; each calls one service.
 
-Registered when `orders.services.ledger.connect()` runs (from `OrdersConfig.ready()`), so workers
-know them without `orders.tasks` having to import them.
+Celery's autodiscovery finds only `orders.tasks`, so `OrdersConfig.ready()` imports this module
+(through `orders.finance.services.ledger.connect()`), and workers know these tasks too.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ RETRY = {"autoretry_for": (ConnectionError, TimeoutError), "retry_backoff": True
 @shared_task(acks_late=True, **RETRY)
 def send_transfer(transfer_id: int) -> str:
     """After a Stripe payment succeeded: the shop order's transfer to its connected account."""
-    from orders.services import transfers
+    from orders.finance.services import transfers
 
     transfer = transfers.send_transfer(transfer_id)
     return transfer.state if transfer else "missing"
@@ -23,7 +23,7 @@ def send_transfer(transfer_id: int) -> str:
 @shared_task(acks_late=True, **RETRY)
 def send_reversal(reversal_id: int) -> str:
     """After a refund: take the shop's part back from its transfer."""
-    from orders.services import transfers
+    from orders.finance.services import transfers
 
     reversal = transfers.send_reversal(reversal_id)
     return reversal.state if reversal else "missing"
@@ -32,7 +32,7 @@ def send_reversal(reversal_id: int) -> str:
 @shared_task(acks_late=True)
 def send_waiting_transfers() -> int:
     """Beat, hourly: held transfers of shops that connected Stripe, failed and stuck ones."""
-    from orders.services import transfers
+    from orders.finance.services import transfers
 
     return transfers.send_waiting_transfers()
 
@@ -40,7 +40,7 @@ def send_waiting_transfers() -> int:
 @shared_task(acks_late=True)
 def generate_statements() -> int:
     """Beat: each shop's settlement statement for the last ended period (made once)."""
-    from orders.services import settlement
+    from orders.finance.services import settlement
 
     return settlement.generate_statements()
 
@@ -48,6 +48,6 @@ def generate_statements() -> int:
 @shared_task(acks_late=True)
 def repost_missing_ledger_rows() -> int:
     """Repair: post paid orders and refunds whose ledger rows are missing (idempotent)."""
-    from orders.services import ledger
+    from orders.finance.services import ledger
 
     return ledger.repost_missing()

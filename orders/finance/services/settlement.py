@@ -13,7 +13,8 @@ Statements
     generate_statements(now=)                        # beat: every shop, the last ended period
     statement_entries(statement)                     # its rows, for the page and the CSV
 
-Transfers to shops' Stripe accounts (and Connect onboarding) are in `orders.services.transfers`.
+Transfers to shops' Stripe accounts (and Connect onboarding) are in
+`orders.finance.services.transfers`.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def refund_lines(*, order: Order, lines: dict, actor=None, reason: str = "") -> 
     """Refund `quantity` units of some lines of a paid order: exactly what those units paid (their
     share of the line total after discounts). The ledger gives back exactly their commission and
     the transfer reversal takes back exactly their net. The provider is called after commit."""
-    from orders.services.ledger import NOT_A_SALE, line_refund_amount, units_refunded_before
+    from orders.finance.services.ledger import NOT_A_SALE, line_refund_amount, units_refunded_before
 
     wanted: dict[int, int] = {}
     for key, quantity in (lines or {}).items():
@@ -155,7 +156,7 @@ def refund_lines(*, order: Order, lines: dict, actor=None, reason: str = "") -> 
 def record_payout(*, shop, amount, currency: str, reference: str, actor, note: str = "") -> Payout:
     """The platform paid the shop `amount` (e.g. by bank transfer, `reference`): a payout row and
     its ledger row. Refused above the available balance; the same reference twice is refused."""
-    from orders.services.ledger import available_balance, post
+    from orders.finance.services.ledger import available_balance, post
 
     reference = " ".join((reference or "").split())[:100]
     if not reference:
@@ -218,7 +219,7 @@ def record_payout(*, shop, amount, currency: str, reference: str, actor, note: s
 
 def return_payout(*, payout: Payout, actor, reason: str) -> Payout:
     """The bank returned the payout: the money is available to the shop again."""
-    from orders.services.ledger import post
+    from orders.finance.services.ledger import post
 
     reason = " ".join((reason or "").split())[:300]
     if not reason:
