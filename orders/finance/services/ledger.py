@@ -339,6 +339,15 @@ def record_order_completed(*, order_id: int) -> int:
     )
 
 
+def parse_amount(amount, currency: str) -> Decimal:
+    """An amount staff entered, rounded to the currency's minor unit; refused on the field
+    `amount` when it is not a number."""
+    try:
+        return quantize(as_decimal(amount), currency)
+    except (TypeError, ValueError, ArithmeticError) as error:
+        raise OrdersError(_("Enter an amount."), code=ErrorCode.INVALID, field="amount") from error
+
+
 def record_adjustment(
     *, shop, amount, currency: str, memo: str, actor, order: Order | None = None, reference: str
 ) -> LedgerEntry:
@@ -349,10 +358,7 @@ def record_adjustment(
         raise OrdersError(
             _("Say what the adjustment is for."), code=ErrorCode.INVALID, field="memo"
         )
-    try:
-        amount = quantize(as_decimal(amount), currency)
-    except (TypeError, ValueError, ArithmeticError) as error:
-        raise OrdersError(_("Enter an amount."), code=ErrorCode.INVALID, field="amount") from error
+    amount = parse_amount(amount, currency)
     if amount == 0:
         raise OrdersError(
             _("Enter an amount other than zero."), code=ErrorCode.INVALID, field="amount"
@@ -536,6 +542,7 @@ __all__ = [
     "line_refund_amount",
     "list_entries",
     "list_statements",
+    "parse_amount",
     "record_adjustment",
     "record_order_cancelled",
     "record_order_completed",
