@@ -20,8 +20,7 @@ urlpatterns = [
     ),
 ]
 
-# The finance section (the money side, orders/finance/views.py: balance, ledger, statements,
-# Stripe Connect onboarding).
+# The finance section (the money side: balance, ledger, statements, Stripe Connect onboarding).
 from orders.finance import views as finance_views  # noqa: E402
 
 urlpatterns += [
