@@ -1,13 +1,11 @@
 """Django admin of the orders chapter: orders, checkouts, payments, provider events and refunds
 (read-only: they change only through the services). The money side (ledgers, statements,
-transfers, payouts, reconciliation) is in `orders.admin_finance`."""
+transfers, payouts, reconciliation) is in `orders.finance.admin`."""
 
 from django.contrib import admin
-from django.utils.html import format_html_join
-from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.states import history
-from orders import admin_finance  # noqa: F401 - registers the money side's admin
+from marketplace.core.admin import ReadOnlyAdmin, ReadOnlyInline, StateHistoryAdminMixin
+from orders.finance import admin as finance_admin  # noqa: F401 - registers the money side's admin
 from orders.models import (
     Checkout,
     Order,
@@ -20,18 +18,6 @@ from orders.models import (
 
 
 # --- Orders, payments and their events (platform staff: support and finance) -------------------
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
     fields = [
@@ -55,7 +41,7 @@ class AllocationInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(StateHistoryAdminMixin, ReadOnlyAdmin):
     """Orders are changed only through the services (state machine, refunds): read-only here."""
 
     list_display = [
@@ -74,49 +60,21 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["shop", "buyer"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline]
-    readonly_fields = ["timeline"]
+    readonly_fields = [*(f.name for f in Order._meta.concrete_fields), "state_history"]
     show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Order._meta.concrete_fields] + ["timeline"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("timeline"))
-    def timeline(self, obj):
-        return format_html_join(
-            "\n",
-            "<div>{} · {} → {} · {}</div>",
-            (
-                (e.created_at.strftime("%Y-%m-%d %H:%M"), e.from_state or "—", e.to_state, e.reason)
-                for e in history(obj)
-            ),
-        )
 
 
 @admin.register(Checkout)
-class CheckoutAdmin(admin.ModelAdmin):
+class CheckoutAdmin(ReadOnlyAdmin):
     list_display = ["token", "buyer", "grand_total", "currency", "created_at"]
     search_fields = ["token", "buyer__email"]
     list_select_related = ["buyer"]
     date_hierarchy = "created_at"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Checkout._meta.concrete_fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    readonly_fields = [f.name for f in Checkout._meta.concrete_fields]
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = [
         "pk",
         "provider",
@@ -130,35 +88,19 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["provider", "state", "created_at"]
     search_fields = ["provider_ref", "checkout__token", "buyer__email"]
     inlines = [AllocationInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Payment._meta.concrete_fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    readonly_fields = [f.name for f in Payment._meta.concrete_fields]
 
 
 @admin.register(PaymentEvent)
-class PaymentEventAdmin(admin.ModelAdmin):
+class PaymentEventAdmin(ReadOnlyAdmin):
     list_display = ["event_id", "provider", "type", "outcome", "payment_ref", "received_at"]
     list_filter = ["provider", "outcome", "type"]
     search_fields = ["event_id", "payment_ref"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in PaymentEvent._meta.concrete_fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    readonly_fields = [f.name for f in PaymentEvent._meta.concrete_fields]
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(ReadOnlyAdmin):
     list_display = [
         "pk",
         "order",
@@ -172,12 +114,4 @@ class RefundAdmin(admin.ModelAdmin):
     list_filter = ["state", "reason"]
     search_fields = ["order__number", "provider_ref"]
     list_select_related = ["order"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Refund._meta.concrete_fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    readonly_fields = [f.name for f in Refund._meta.concrete_fields]

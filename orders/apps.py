@@ -20,8 +20,8 @@ class OrdersConfig(AppConfig):
 
         fulfilment.connect()
 
-        # The money side: the ledger posts on order_paid / order_cancelled / order_completed /
-        # payment_refunded (orders.services.ledger), and its Celery tasks are registered.
-        from orders.services.ledger import connect
+        # The money side (orders.finance): the ledger posts on order_paid / order_cancelled /
+        # order_completed / payment_refunded, and its Celery tasks are registered.
+        from orders.finance.services.ledger import connect
 
         connect()

@@ -44,7 +44,7 @@ urlpatterns += [
 ]
 
 # The finance section (the money side: balance, ledger, statements, Stripe Connect onboarding).
-from orders.views import finance as finance_views  # noqa: E402
+from orders.finance import views as finance_views  # noqa: E402
 
 urlpatterns += [
     path("finance/", finance_views.finance_overview, name="finance"),

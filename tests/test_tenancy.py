@@ -178,7 +178,7 @@ def finance_objects(shop):
 
     from django.utils import timezone
 
-    from orders.services import settlement
+    from orders.finance.services import settlement
 
     start, end = settlement.statement_period(timezone.localdate().replace(day=1) - timedelta(1))
     when = datetime.combine(start, datetime.min.time(), tzinfo=timezone.get_current_timezone())

@@ -26,7 +26,7 @@ urlpatterns = [
     *router.urls,
 ]
 
-# The money side (Stripe's webhook, the seller's ledger and statements): orders/api/finance.py
-from orders.api.finance import urlpatterns as finance_urlpatterns  # noqa: E402
+# The money side (Stripe's webhook, the seller's ledger and statements): orders/finance/api.py
+from orders.finance.api import urlpatterns as finance_urlpatterns  # noqa: E402
 
 urlpatterns += finance_urlpatterns

@@ -14,7 +14,7 @@ The ledger is what the platform owes each shop, one signed row per movement:
 Rows are never changed or deleted (a PostgreSQL trigger refuses it, see migration 0004): a mistake
 is corrected by another row. The one field that is filled in later is `available_at`: an order's
 rows are *pending* (NULL) until the order completes (the return window ended), then available
-from that moment. Balances are sums in SQL (`orders.services.ledger.balances`).
+from that moment. Balances are sums in SQL (`orders.finance.services.ledger.balances`).
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ Marketplace pattern: SEPARATE CHARGES AND TRANSFERS.
   checkout's token as `transfer_group` and our ids in `metadata`. The buyer pays on Stripe's
   Payment Element; the payment's state comes only from Stripe: the signed webhook
   (`/api/v1/payments/stripe/webhook/`) or a server-side retrieve of the intent (`refresh`).
-- after the payment succeeded, `orders.services.settlement` sends one Transfer per shop order (its
-  net: sale − commission) to the shop's connected account in the same transfer group
+- after the payment succeeded, `orders.finance.services.transfers` sends one Transfer per shop
+  order (its net: sale − commission) to the shop's connected account in the same transfer group
   (`create_transfer`); a shop without a connected account has its transfer held.
 - `refund` refunds the PaymentIntent; the ledger then takes the shop's part back from its
   transfer (`reverse_transfer`).

@@ -1,21 +1,13 @@
-"""Template helpers of the orders pages: money and state labels."""
+"""Template helpers of the orders pages: state labels and the seller's response clock (money is
+the shared `{% load money %}` filter)."""
 
 from __future__ import annotations
 
 from django import template
 
-from marketplace.core.money import DEFAULT_CURRENCY, format_amount
 from orders.models import Order
 
 register = template.Library()
-
-
-@register.filter
-def money(value, currency=DEFAULT_CURRENCY):
-    """¥12.50 (the amount rounded to the currency's minor unit)."""
-    if value is None or value == "":
-        return "—"
-    return format_amount(value, currency or DEFAULT_CURRENCY)
 
 
 @register.filter

@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from orders.finance.services import settlement
 from orders.models import LedgerEntry, Order, Payment, ShopTransfer
-from orders.services import settlement
 from orders.services.lifecycle import complete_order, mark_delivered, record_shipment
 from orders.services.payments import receive_payment_event
 from tests.factories.accounts import PASSWORD, AddressFactory, UserFactory

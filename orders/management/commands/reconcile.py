@@ -15,8 +15,8 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from orders.services import ledger
-from orders.services.reconciliation import reconcile
+from orders.finance.services import ledger
+from orders.finance.services.reconciliation import reconcile
 
 
 class Command(BaseCommand):

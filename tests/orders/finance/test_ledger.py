@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from marketplace.core.money import allocate
-from orders import commission
 from orders.errors import OrdersError
+from orders.finance import commission
+from orders.finance.services import ledger, settlement
 from orders.models import (
     LedgerEntry,
     Order,
@@ -22,7 +23,6 @@ from orders.models import (
     Payout,
     Refund,
 )
-from orders.services import ledger, settlement
 from orders.services.lifecycle import (
     cancel_order,
     complete_order,

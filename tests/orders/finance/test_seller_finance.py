@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from orders.finance.services import ledger, settlement
 from orders.models import LedgerEntry
-from orders.services import ledger, settlement
 from shops.roles import Role
 from tests.factories.orders import pay, place
 from tests.factories.shops import MembershipFactory

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from orders import events
+from orders.finance.services import ledger, settlement
+from orders.finance.services.reconciliation import reconcile
 from orders.models import LedgerEntry, Order, Refund, ShopTransfer, Statement
-from orders.services import ledger, settlement
 from orders.services.lifecycle import cancel_order
-from orders.services.reconciliation import reconcile
 from tests.factories.orders import pay, place
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from marketplace.core.money import to_minor
+from orders.finance.services import transfers
 from orders.models import (
     LedgerEntry,
     Order,
@@ -23,7 +24,6 @@ from orders.models import (
     TransferReversal,
 )
 from orders.payments import stripe as stripe_provider
-from orders.services import transfers
 from orders.services.lifecycle import cancel_order
 from tests.factories.orders import place
 from tests.orders.stripe_standin import sign

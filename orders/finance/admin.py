@@ -16,8 +16,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace.core.errors import DomainError
+from marketplace.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from marketplace.core.money import DEFAULT_CURRENCY, MINOR_UNIT_DIGITS
+from marketplace.core.pages import refusals
+from orders.finance.services import ledger, reconciliation, settlement, transfers
 from orders.models import (
     LedgerEntry,
     OrderCommission,
@@ -26,22 +28,8 @@ from orders.models import (
     Statement,
     TransferReversal,
 )
-from orders.services import ledger, reconciliation, settlement, transfers
 
 CURRENCIES = [(code, code) for code in MINOR_UNIT_DIGITS]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that only services write: staff may look, filter and search, never edit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PendingFilter(admin.SimpleListFilter):
@@ -93,13 +81,9 @@ def _service_form_view(model_admin, request, *, form_class, title, perform, done
         raise PermissionDenied
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                message = perform(form.cleaned_data, request.user)
-        except DomainError as error:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, str(error.message))
-        else:
+        with refusals(form=form) as outcome, transaction.atomic():
+            message = perform(form.cleaned_data, request.user)
+        if outcome.ok:
             messages.success(request, message)
             return redirect(done_url)
     context = {
@@ -260,15 +244,10 @@ class OrderCommissionAdmin(ReadOnlyAdmin):
     readonly_fields = [f.name for f in OrderCommission._meta.fields]
 
 
-class ReversalInline(admin.TabularInline):
+class ReversalInline(ReadOnlyInline):
     model = TransferReversal
-    extra = 0
-    can_delete = False
     fields = ["refund", "amount", "state", "provider_ref", "failure_reason", "sent_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ShopTransfer)
@@ -366,12 +345,10 @@ class PayoutAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         done = 0
         for payout in queryset.filter(state=Payout.State.PAID):
-            try:
+            with refusals(request) as outcome:
                 settlement.return_payout(
                     payout=payout, actor=request.user, reason=_("Returned by the bank.")
                 )
-            except DomainError as error:
-                self.message_user(request, str(error.message), level=messages.ERROR)
-            else:
+            if outcome.ok:
                 done += 1
         self.message_user(request, _("%(count)d payout(s) marked returned.") % {"count": done})

@@ -3,8 +3,9 @@ statements (with a streamed CSV) and Stripe Connect onboarding.
 
 Every view goes through `shops.scoping.seller_view(section=FINANCE)`; statements are fetched with
 `get_for_shop_or_404`, so another shop's statement is a 404. The views only read (through
-`orders.services.ledger`'s selectors) or call one service (`transfers.start_stripe_onboarding`,
-`transfers.finish_stripe_onboarding`); nothing here writes the ledger.
+`orders.finance.services.ledger`'s selectors) or call one service
+(`transfers.start_stripe_onboarding`, `transfers.finish_stripe_onboarding`); nothing here writes
+the ledger. A refusal by a service is shown as a message (`marketplace.core.pages.refusals`).
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from marketplace.core.errors import DomainError
+from marketplace.core.pages import refusals
+from orders.finance.services import ledger, settlement, transfers
 from orders.models import LedgerEntry, Statement
 from orders.payments.stripe import StripeUnavailable
-from orders.services import ledger, settlement, transfers
 from shops.roles import FINANCE
 from shops.scoping.models import get_for_shop_or_404
 from shops.scoping.views import seller_view
@@ -188,34 +189,33 @@ def finance_stripe_connect(request):
         messages.error(request, _("Payouts by Stripe are not available on this platform."))
         return redirect("seller:finance")
     try:
-        url = transfers.start_stripe_onboarding(
-            shop=request.shop,
-            actor=request.user,
-            return_url=request.build_absolute_uri(reverse("seller:finance-stripe-return")),
-            refresh_url=request.build_absolute_uri(reverse("seller:finance")),
-        )
-    except (DomainError, StripeUnavailable):
+        with refusals(request) as outcome:
+            url = transfers.start_stripe_onboarding(
+                shop=request.shop,
+                actor=request.user,
+                return_url=request.build_absolute_uri(reverse("seller:finance-stripe-return")),
+                refresh_url=request.build_absolute_uri(reverse("seller:finance")),
+            )
+    except StripeUnavailable:
         messages.error(request, _("Stripe could not be reached; try again in a moment."))
         return redirect("seller:finance")
-    return redirect(url)
+    return redirect(url if outcome.ok else "seller:finance")
 
 
 @seller_view(section=FINANCE)
 def finance_stripe_return(request):
     """Back from Stripe's onboarding: check the account with Stripe (never the URL)."""
     try:
-        ready = transfers.finish_stripe_onboarding(shop=request.shop)
-    except (DomainError, StripeUnavailable):
-        ready = False
+        with refusals(request) as outcome:
+            ready = transfers.finish_stripe_onboarding(shop=request.shop)
+    except StripeUnavailable:
         messages.error(request, _("Stripe could not be reached; try again in a moment."))
-    else:
-        if ready:
-            messages.success(
-                request, _("Your Stripe account is connected: transfers will go to it.")
-            )
-        elif request.shop.stripe_account_id:
-            messages.info(
-                request,
-                _("Stripe still needs some details from you before it can receive transfers."),
-            )
+        return redirect("seller:finance")
+    if outcome.ok and ready:
+        messages.success(request, _("Your Stripe account is connected: transfers will go to it."))
+    elif outcome.ok and request.shop.stripe_account_id:
+        messages.info(
+            request,
+            _("Stripe still needs some details from you before it can receive transfers."),
+        )
     return redirect("seller:finance")

@@ -13,12 +13,12 @@ Statements
     generate_statements(now=)                        # beat: every shop, the last ended period
     statement_entries(statement)                     # its rows, for the page and the CSV
 
-Transfers to shops' Stripe accounts (and Connect onboarding) are in `orders.services.transfers`.
+Transfers to shops' Stripe accounts (and Connect onboarding) are in
+`orders.finance.services.transfers`.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance import audit
-from marketplace.core.money import ZERO, as_decimal, quantize
+from marketplace.core.money import ZERO
 from marketplace.core.states import transition
 from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import (
@@ -42,18 +42,10 @@ from orders.models import (
     Payout,
     Refund,
     RefundLine,
-    ShopTransfer,
     Statement,
-    TransferReversal,
 )
 
-logger = logging.getLogger(__name__)
-
 Kind = LedgerEntry.Kind
-TState = ShopTransfer.State
-RState = TransferReversal.State
-MAX_ATTEMPTS = 5
-STALE_SENDING = timedelta(minutes=10)
 
 
 def _enqueue_refund(refund_id: int) -> None:
@@ -67,7 +59,7 @@ def refund_lines(*, order: Order, lines: dict, actor=None, reason: str = "") -> 
     """Refund `quantity` units of some lines of a paid order: exactly what those units paid (their
     share of the line total after discounts). The ledger gives back exactly their commission and
     the transfer reversal takes back exactly their net. The provider is called after commit."""
-    from orders.services.ledger import NOT_A_SALE, line_refund_amount, units_refunded_before
+    from orders.finance.services.ledger import NOT_A_SALE, line_refund_amount, units_refunded_before
 
     wanted: dict[int, int] = {}
     for key, quantity in (lines or {}).items():
@@ -155,17 +147,14 @@ def refund_lines(*, order: Order, lines: dict, actor=None, reason: str = "") -> 
 def record_payout(*, shop, amount, currency: str, reference: str, actor, note: str = "") -> Payout:
     """The platform paid the shop `amount` (e.g. by bank transfer, `reference`): a payout row and
     its ledger row. Refused above the available balance; the same reference twice is refused."""
-    from orders.services.ledger import available_balance, post
+    from orders.finance.services.ledger import available_balance, parse_amount, post
 
     reference = " ".join((reference or "").split())[:100]
     if not reference:
         raise OrdersError(
             _("Enter the bank reference of the payout."), code=ErrorCode.INVALID, field="reference"
         )
-    try:
-        amount = quantize(as_decimal(amount), currency)
-    except (TypeError, ValueError, ArithmeticError) as error:
-        raise OrdersError(_("Enter an amount."), code=ErrorCode.INVALID, field="amount") from error
+    amount = parse_amount(amount, currency)
     if amount <= 0:
         raise OrdersError(_("A payout is more than zero."), code=ErrorCode.INVALID, field="amount")
     from shops.models import Shop
@@ -218,7 +207,7 @@ def record_payout(*, shop, amount, currency: str, reference: str, actor, note: s
 
 def return_payout(*, payout: Payout, actor, reason: str) -> Payout:
     """The bank returned the payout: the money is available to the shop again."""
-    from orders.services.ledger import post
+    from orders.finance.services.ledger import post
 
     reason = " ".join((reason or "").split())[:300]
     if not reason:

@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from orders.finance.services import ledger
 from orders.models import LedgerEntry, Statement
-from orders.services import ledger
 from orders.services.payments import receive_payment_event
 from shops.roles import FINANCE
 from shops.scoping.api import X_SHOP_PARAMETER as X_SHOP

@@ -64,9 +64,9 @@ def _provider_with_transfers(name: str):
 
 
 def _enqueue(task_name: str, object_id: int) -> None:
-    from orders import finance_tasks
+    from orders.finance import tasks
 
-    transaction.on_commit(lambda: getattr(finance_tasks, task_name).delay(object_id))
+    transaction.on_commit(lambda: getattr(tasks, task_name).delay(object_id))
 
 
 # --- Transfers --------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ def send_transfer(transfer_id: int, *, retry_stale: bool = False) -> ShopTransfe
 
 
 def _post_payout(*, transfer, amount, source, memo, order):
-    from orders.services.ledger import post, release_if_settled
+    from orders.finance.services.ledger import post, release_if_settled
 
     available_at = order.completed_at if order.state == Order.State.COMPLETED else None
     entry = post(

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from marketplace.core.money import ZERO
+from orders.finance.services.ledger import NOT_A_SALE
 from orders.models import (
     LedgerEntry,
     Order,
@@ -48,7 +49,6 @@ from orders.models import (
     ShopTransfer,
     TransferReversal,
 )
-from orders.services.ledger import NOT_A_SALE
 
 Kind = LedgerEntry.Kind
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)

@@ -14,10 +14,10 @@ the order has committed. Every posting is idempotent: a row's `source` ("order:1
 "refund:3", …) is unique per shop, so a repeated event, a retried task or `repost_missing()` after
 a failure writes each row once. Nothing here is called from a view.
 
-Commission is computed by `orders.commission` (a pure function of the rates frozen at payment)
-and frozen once per order in `OrderCommission`; the shop is owed
+Commission is computed by `orders.finance.commission` (a pure function of the rates frozen at
+payment) and frozen once per order in `OrderCommission`; the shop is owed
 `net = sale + platform-funded discount − commission`. Transfers of that net to a shop's Stripe
-account are in `orders.services.transfers`.
+account are in `orders.finance.services.transfers`.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.core.money import ZERO, allocate, as_decimal, quantize
-from orders.commission import order_commission_breakdown
 from orders.errors import ErrorCode, OrdersError
+from orders.finance.commission import order_commission_breakdown
 from orders.models import (
     LedgerEntry,
     Order,
@@ -108,7 +108,7 @@ def _sale_amount(order: Order, payment_id: int | None) -> Decimal:
 def record_order_paid(*, order_id: int, payment_id: int | None = None) -> OrderCommission | None:
     """The order was paid: freeze its commission and post sale, commission and the discount the
     platform funds; for a Stripe payment, queue the shop's transfer. Idempotent."""
-    from orders.services import transfers
+    from orders.finance.services import transfers
 
     with transaction.atomic():
         order = (
@@ -257,7 +257,7 @@ def refund_split(refund: Refund, commission: OrderCommission) -> RefundSplit:
 def record_refund(*, refund_id: int) -> RefundSplit | None:
     """A refund went through: post it with the commission given back (and the platform-funded
     discount taken back), and take the shop's net back from its transfer. Idempotent."""
-    from orders.services import transfers
+    from orders.finance.services import transfers
 
     refund = Refund.objects.select_related("order").filter(pk=refund_id).first()
     if (
@@ -322,7 +322,7 @@ def release_if_settled(order: Order) -> None:
 def record_order_cancelled(*, order_id: int) -> None:
     """A paid order was cancelled: its transfer, if not sent yet, is not sent (the refund takes
     back one that was). The ledger rows follow the refund."""
-    from orders.services import transfers
+    from orders.finance.services import transfers
 
     transfers.cancel_transfer_for_order(order_id=order_id)
 
@@ -339,6 +339,15 @@ def record_order_completed(*, order_id: int) -> int:
     )
 
 
+def parse_amount(amount, currency: str) -> Decimal:
+    """An amount staff entered, rounded to the currency's minor unit; refused on the field
+    `amount` when it is not a number."""
+    try:
+        return quantize(as_decimal(amount), currency)
+    except (TypeError, ValueError, ArithmeticError) as error:
+        raise OrdersError(_("Enter an amount."), code=ErrorCode.INVALID, field="amount") from error
+
+
 def record_adjustment(
     *, shop, amount, currency: str, memo: str, actor, order: Order | None = None, reference: str
 ) -> LedgerEntry:
@@ -349,10 +358,7 @@ def record_adjustment(
         raise OrdersError(
             _("Say what the adjustment is for."), code=ErrorCode.INVALID, field="memo"
         )
-    try:
-        amount = quantize(as_decimal(amount), currency)
-    except (TypeError, ValueError, ArithmeticError) as error:
-        raise OrdersError(_("Enter an amount."), code=ErrorCode.INVALID, field="amount") from error
+    amount = parse_amount(amount, currency)
     if amount == 0:
         raise OrdersError(
             _("Enter an amount other than zero."), code=ErrorCode.INVALID, field="amount"
@@ -517,10 +523,8 @@ def on_payment_refunded(*, refund_id, **_payload):
 
 def connect() -> None:
     """Subscribe the ledger to the order events (idempotent), and register its Celery tasks."""
-    from orders import (
-        events,
-        finance_tasks,  # noqa: F401 - registers the money side's tasks
-    )
+    from orders import events
+    from orders.finance import tasks  # noqa: F401 - registers the money side's Celery tasks
 
     events.order_paid.subscribe(on_order_paid)
     events.order_cancelled.subscribe(on_order_cancelled)
@@ -538,6 +542,7 @@ __all__ = [
     "line_refund_amount",
     "list_entries",
     "list_statements",
+    "parse_amount",
     "record_adjustment",
     "record_order_cancelled",
     "record_order_completed",
