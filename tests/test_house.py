@@ -71,9 +71,6 @@ def test_models_do_not_depend_on_the_api_framework():
     assert wrong == []
 
 
-@pytest.mark.xfail(
-    reason="issue 10: the house is being made; each area removes its entries", strict=False
-)
 def test_no_module_is_over_600_lines():
     long = [
         f"{relative} ({lines} lines)"
@@ -83,9 +80,6 @@ def test_no_module_is_over_600_lines():
     assert long == []
 
 
-@pytest.mark.xfail(
-    reason="issue 10: the house is being made; each area removes its entries", strict=False
-)
 @pytest.mark.parametrize(
     ("pattern", "owner"),
     [
@@ -109,9 +103,6 @@ def test_the_toolbox_has_no_copies(pattern, owner):
     assert found == []
 
 
-@pytest.mark.xfail(
-    reason="issue 10: the house is being made; each area removes its entries", strict=False
-)
 def test_pages_show_refusals_through_the_one_helper():
     """Views, forms and admin use `marketplace.core.pages.refusals` instead of their own
     `except DomainError` blocks (services and the API's exception handler may catch it)."""
