@@ -16,17 +16,7 @@ from drf_spectacular.views import (
 
 from marketplace.core import views as core_views
 
-CHAPTER_APPS = [
-    "compliance",
-    "shops",
-    "catalog",
-    "logistics",
-    "promotions",
-    "orders",
-    "aftersales",
-    "crm",
-    "analytics",
-]
+CHAPTER_APPS = settings.CHAPTER_APPS  # lowest layer first
 
 seller_patterns = [path("", include(f"{app}.seller_urls")) for app in CHAPTER_APPS]
 api_patterns = [

@@ -22,6 +22,20 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# One app per chapter of the manuals, lowest layer first (DESIGN §2). The one list: the URLconf
+# mounts their URLs and `seed_demo` seeds their demo data in this order.
+CHAPTER_APPS = [
+    "compliance",
+    "shops",
+    "catalog",
+    "logistics",
+    "promotions",
+    "orders",
+    "aftersales",
+    "crm",
+    "analytics",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -43,15 +57,7 @@ INSTALLED_APPS = [
     "marketplace.core",
     "marketplace.accounts",
     # One app per chapter of the manuals, lowest layer first (DESIGN §2)
-    "compliance",
-    "shops",
-    "catalog",
-    "logistics",
-    "promotions",
-    "orders",
-    "aftersales",
-    "crm",
-    "analytics",
+    *CHAPTER_APPS,
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-/* The seller's order desk: tick all, the processing clock ticking down, printing slips.
+/* The seller's order desk and fulfilment pages: tick all, the processing clock, printing.
    No inline scripts (CSP). */
 (function () {
   "use strict";

@@ -96,10 +96,8 @@ def test_the_simulated_carrier_then_delivers_the_demo_order(
     assert not Shipment.objects.exclude(state="delivered").exists()
 
 
-def test_seed_demo_calls_the_after_orders_hook(demo_world, monkeypatch):
-    from marketplace.core.management.commands import seed_demo
-
-    monkeypatch.setattr(seed_demo, "CHAPTERS", ["logistics", "orders"])
+def test_seed_demo_gives_the_shipped_demo_orders_their_parcels(demo_world, settings):
+    settings.CHAPTER_APPS = ["logistics", "orders"]
     out = io.StringIO()
 
     call_command("seed_demo", stdout=out)

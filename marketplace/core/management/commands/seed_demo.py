@@ -6,24 +6,13 @@ in dependency order; a chapter without one is skipped.
 
 import importlib
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from marketplace.accounts.models import Address, User
 from marketplace.core.demo import DEMO_LOGINS, DEMO_PASSWORD
-
-CHAPTERS = [
-    "compliance",
-    "shops",
-    "catalog",
-    "logistics",
-    "promotions",
-    "orders",
-    "aftersales",
-    "crm",
-    "analytics",
-]
 
 DISPLAY_NAMES = {
     "admin@demo.marketplace.local": "Platform Admin",
@@ -71,8 +60,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             seed_accounts()
-            later = []
-            for chapter in CHAPTERS:
+            for chapter in settings.CHAPTER_APPS:
                 try:
                     module = importlib.import_module(f"{chapter}.demo")
                 except ModuleNotFoundError as error:
@@ -80,7 +68,4 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed_demo(self.stdout)
-                later.append(getattr(module, "seed_demo_after_orders", None))
-            for hook in filter(None, later):  # chapters that build on the ones after them
-                hook(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
