@@ -15,6 +15,12 @@ urlpatterns = [
     path("checkout/review/", views.checkout_review, name="checkout-review"),
     path("checkout/done/<uuid:token>/", views.checkout_done, name="checkout-done"),
     path("pay/test/<str:reference>/", views.payment_offline, name="payment-offline"),
+    path("pay/stripe/<str:reference>/", views.payment_stripe, name="payment-stripe"),
+    path(
+        "pay/stripe/<str:reference>/return/",
+        views.payment_stripe_return,
+        name="payment-stripe-return",
+    ),
     path("orders/", views.order_list, name="order-list"),
     path("orders/<str:number>/", views.order_detail, name="order-detail"),
     path("orders/<str:number>/cancel/", views.order_cancel, name="order-cancel"),
@@ -23,17 +29,5 @@ urlpatterns = [
         "orders/<str:number>/confirm-receipt/",
         views.order_confirm_receipt,
         name="order-confirm-receipt",
-    ),
-]
-
-# Stripe's payment page and the page Stripe sends the buyer back to (orders/views/payment_stripe.py)
-from orders.views import payment_stripe  # noqa: E402
-
-urlpatterns += [
-    path("pay/stripe/<str:reference>/", payment_stripe.payment_stripe, name="payment-stripe"),
-    path(
-        "pay/stripe/<str:reference>/return/",
-        payment_stripe.payment_stripe_return,
-        name="payment-stripe-return",
     ),
 ]
