@@ -25,7 +25,8 @@ from rest_framework.test import APIClient
 from catalog.models import BulkJob, Category, Product, ProductImage, Sku, StockMovement, Stocktake
 from compliance.models import AuditLog
 from logistics.models import Shipment, ShippingTemplate
-from marketplace.accounts.models import Address
+from marketplace.accounts.models import Address, ApiToken
+from marketplace.accounts.services import issue_api_token
 from marketplace.core.notifications import notify
 from orders.models import CartLine, Checkout, LedgerEntry, Order, Statement
 from shops import services
@@ -54,6 +55,7 @@ A_MARKERS = [
     "ZZ-SECRET-SKU",
     "Zz Secret Ledger Memo",
     "ZZSECRETPARCEL1",  # logistics: shop A's parcel's tracking number
+    "Zz Secret Token",  # accounts: an API token of shop A's owner
 ]
 
 
@@ -82,6 +84,7 @@ class ShopAObjects:
     ledger_entry: LedgerEntry  # orders' money side: a ledger row and a statement of shop A
     statement: Statement
     shipment: Shipment  # logistics: a parcel of another paid order of shop A, with its tracking
+    api_token: ApiToken  # accounts: an API token of shop A's owner (user-scoped)
 
     def rows(self):
         return [
@@ -103,6 +106,7 @@ class ShopAObjects:
             self.ledger_entry,
             self.statement,
             self.shipment,
+            self.api_token,
         ]
 
 
@@ -168,6 +172,7 @@ def a_objects(shop, media_root, reference_data, django_capture_on_commit_callbac
         ledger_entry=ledger_entry,
         statement=statement,
         shipment=tenancy_shipment(shop),
+        api_token=issue_api_token(user=shop.owner, name="Zz Secret Token")[0],
     )
 
 
@@ -223,6 +228,7 @@ API_MODELS = {
     Invitation: lambda a: a.invitation.pk,
     ShopApplication: lambda a: a.application.pk,
     Address: lambda a: a.address.pk,  # the buyer's own address book (user-scoped)
+    ApiToken: lambda a: a.api_token.pk,  # the user's own API tokens (user-scoped)
     ShippingTemplate: lambda a: a.shipping_template.pk,
     Shipment: lambda a: a.shipment.pk,  # seller parcels (shop-scoped), buyer parcels (user-scoped)
     Order: lambda a: a.order.number,  # seller orders (shop-scoped) and the buyer's (user-scoped)

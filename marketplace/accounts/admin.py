@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.accounts.models import Address, PolicyAcceptance, User
+from marketplace.accounts.models import Address, ApiToken, PolicyAcceptance, User
 from marketplace.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -25,6 +25,18 @@ class AddressInline(admin.TabularInline):
 class PolicyAcceptanceInline(ReadOnlyInline):
     model = PolicyAcceptance
     readonly_fields = ["document", "version", "accepted_at", "ip_address"]
+
+
+class ApiTokenInline(ReadOnlyInline):
+    """The user's API tokens (never their keys); staff may revoke one by deleting it."""
+
+    model = ApiToken
+    can_delete = True
+    readonly_fields = ["name", "prefix", "created_at", "expires_at", "last_used_at"]
+    fields = readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return admin.TabularInline.has_delete_permission(self, request, obj)
 
 
 class AdminUserCreationForm(UserCreationForm):
@@ -55,7 +67,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "preferred_language", "groups"]
     search_fields = ["email", "display_name", "phone"]
     readonly_fields = ["date_joined", "last_login"]
-    inlines = [AddressInline, PolicyAcceptanceInline]
+    inlines = [AddressInline, PolicyAcceptanceInline, ApiTokenInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (

@@ -114,6 +114,14 @@ class ProfileForm(forms.ModelForm):
         return phone
 
 
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=60,
+        help_text=_("What the token is for, e.g. ERP or phone."),
+    )
+
+
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Address

@@ -1,11 +1,12 @@
-"""Users (e-mail login), their address book and their acceptance of the legal texts."""
+"""Users (e-mail login), their address book, their acceptance of the legal texts and their API
+tokens."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("platform staff"), default=False, help_text=_("Can sign in to the admin site.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # When the owner was last told that sign-in was paused (at most one notice per lock-out).
+    lockout_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -75,6 +78,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = normalize_email(self.email)
+
+    def save(self, *args, **kwargs):
+        """A new password (`set_password`: a change, a reset, admin, `changepassword`) or a disabled
+        account revokes every API token, whoever saves the user. A hash upgrade at login is not a
+        new password (Django clears `_password` for it), so it keeps them."""
+        revoke_tokens = not self._state.adding and (
+            self._password is not None or not self.is_active
+        )
+        if not revoke_tokens:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.api_tokens.all().delete()
 
     @property
     def email_verified(self) -> bool:
@@ -150,3 +166,35 @@ class PolicyAcceptance(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.document} {self.version}"
+
+
+class ApiToken(models.Model):
+    """A named API key of a user (`Authorization: Token <key>`), valid until `expires_at`.
+
+    Only the SHA-256 digest of the key is stored (the key is random, 256 bits: no salt or slow
+    hash is needed) and its first characters, to tell keys apart; the key is shown once, when it
+    is issued (`services.issue_api_token`). Saving the user with a new password or inactive
+    deletes the rows (`User.save`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(_("starts with"), max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()

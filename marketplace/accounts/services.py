@@ -1,8 +1,9 @@
-"""Writes for accounts: sign-up, e-mail verification, profile and address book."""
+"""Writes for accounts: sign-up, e-mail verification, profile, address book and API tokens."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -10,8 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import tasks
-from marketplace.accounts.models import Address, PolicyAcceptance, User, normalize_email
-from marketplace.accounts.tokens import VerificationLinkError, read_verification_token
+from marketplace.accounts.models import (
+    Address,
+    ApiToken,
+    PolicyAcceptance,
+    User,
+    normalize_email,
+)
+from marketplace.accounts.tokens import (
+    API_KEY_PREFIX_LENGTH,
+    VerificationLinkError,
+    api_key_digest,
+    new_api_key,
+    read_verification_token,
+)
 from marketplace.core.errors import DomainError
 
 
@@ -146,3 +159,47 @@ def delete_address(*, user: User, address: Address) -> None:
         if successor is not None:
             successor.is_default = True
             successor.save(update_fields=["is_default"])
+
+
+# --- API tokens (decision 0009) -----------------------------------------------------------------
+MAX_API_TOKENS_PER_USER = 100  # a script that asks for a token on every run must reuse one
+
+
+@transaction.atomic
+def issue_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for `user`, just authenticated by the caller; returns it and its key, which is
+    shown once and never stored. It expires after `API_TOKEN_TTL_DAYS`.
+
+    The user's row is locked and must still hold the password that was checked: a password
+    change racing with this either commits first (then this refuses) or waits and revokes the
+    new token with the others (`User.save`).
+    """
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None or not locked.is_active or locked.password != user.password:
+        raise DomainError(
+            _("The e-mail address or password is not correct."), code="invalid_credentials"
+        )
+    now = timezone.now()
+    locked.api_tokens.filter(expires_at__lte=now).delete()
+    if locked.api_tokens.count() >= MAX_API_TOKENS_PER_USER:
+        raise DomainError(
+            _("You have too many API tokens: revoke some you no longer use first."),
+            code="too_many_tokens",
+        )
+    key = new_api_key()
+    token = ApiToken.objects.create(
+        user=locked,
+        name=name.strip() or "API",
+        prefix=key[:API_KEY_PREFIX_LENGTH],
+        digest=api_key_digest(key),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    return token, key
+
+
+def revoke_api_token(*, user: User, token: ApiToken) -> None:
+    """The owner revokes one of their tokens; it stops working at once."""
+    if token.user_id != user.pk:
+        raise DomainError(_("Token not found."), code="not_found")
+    token.delete()

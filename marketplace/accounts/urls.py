@@ -25,6 +25,8 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("profile/", views.profile, name="profile"),
+    path("tokens/", views.api_tokens, name="api-tokens"),
+    path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("addresses/", views.address_list, name="addresses"),
     path("addresses/new/", views.address_edit, name="address-create"),
     path("addresses/<int:pk>/", views.address_edit, name="address-edit"),

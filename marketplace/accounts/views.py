@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from marketplace.accounts import forms, services
-from marketplace.accounts.models import Address
+from marketplace.accounts.models import Address, ApiToken
 from marketplace.core.pages import refusals
 
 
@@ -139,6 +140,37 @@ def profile(request):
             )
         return response
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@never_cache
+@login_required
+def api_tokens(request):
+    """The user's API tokens, and a form for a new one whose key this answer shows once."""
+    form = forms.ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        with refusals(form=form) as outcome:
+            _token, new_key = services.issue_api_token(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        if outcome.ok:
+            form = forms.ApiTokenForm()
+    context = {
+        "form": form,
+        "new_key": new_key,
+        "tokens": request.user.api_tokens.all(),
+        "ttl_days": settings.API_TOKEN_TTL_DAYS,
+    }
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.revoke_api_token(user=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:api-tokens")
 
 
 @login_required

@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from marketplace.accounts.models import Address, User, normalize_email
+from marketplace.accounts.models import Address, ApiToken, User, normalize_email
 from marketplace.core.api import StrictModelSerializer, StrictSerializer
 
 
@@ -38,10 +38,30 @@ class SignUpSerializer(StrictSerializer):
 class TokenRequestSerializer(StrictSerializer):
     email = serializers.EmailField()
     password = serializers.CharField(write_only=True, trim_whitespace=False)
+    name = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text=_("What the token is for, e.g. ERP or phone (default: API)."),
+    )
+
+
+class ApiTokenSerializer(StrictModelSerializer):
+    """A token as its owner sees it: never its key (shown once, at issue) nor its digest."""
+
+    expired = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "expires_at", "last_used_at", "expired"]
+        read_only_fields = fields
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("The key: shown once, keep it secret."))
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class ProfileSerializer(StrictModelSerializer):

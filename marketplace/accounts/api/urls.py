@@ -5,6 +5,7 @@ from marketplace.accounts.api import views
 
 router = SimpleRouter()
 router.register("me/addresses", views.AddressViewSet, basename="address")
+router.register("auth/tokens", views.ApiTokenViewSet, basename="tokens")
 
 urlpatterns = [
     path("auth/signup/", views.signup, name="signup"),

@@ -2,7 +2,6 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 from marketplace.accounts import services
 from marketplace.accounts.api.serializers import (
     AddressSerializer,
+    ApiTokenSerializer,
     ProfileSerializer,
     SignUpSerializer,
     TokenRequestSerializer,
@@ -56,7 +56,8 @@ def signup(request):
 
 
 class TokenView(APIView):
-    """Exchange e-mail and password for an API token (verified accounts only)."""
+    """Exchange e-mail and password for a new named API token (verified accounts only). Each call
+    issues another token, valid for `API_TOKEN_TTL_DAYS`; its key is in this answer only."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -76,8 +77,31 @@ class TokenView(APIView):
             )
         if not user.email_verified:
             raise DomainError(_("Please verify your e-mail address first."), code="unverified")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = services.issue_api_token(
+            user=user, name=serializer.validated_data.get("name", "")
+        )
+        issued = {"token": key, "id": token.pk, "name": token.name, "expires_at": token.expires_at}
+        return Response(TokenSerializer(issued).data)
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The signed-in user's API tokens: list them, revoke one. Another user's token answers 404.
+    New tokens come from `POST /api/v1/auth/token/` (e-mail and password)."""
+
+    serializer_class = ApiTokenSerializer
+    queryset = services.ApiToken.objects.none()
+    ordering_fields = ["created_at", "expires_at", "last_used_at", "name"]
+
+    def get_queryset(self):
+        return self.request.user.api_tokens.all()
+
+    def perform_destroy(self, instance):
+        services.revoke_api_token(user=self.request.user, token=instance)
 
 
 class ProfileView(APIView):
