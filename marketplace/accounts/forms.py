@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.accounts import tasks
+from marketplace.accounts import services, tasks
 from marketplace.accounts.models import Address, User, normalize_email
 
 
@@ -82,15 +82,11 @@ class ResendVerificationForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the e-mail goes out from a Celery task after commit."""
+    """Django's reset form, but the e-mail goes out from a Celery task after commit, which also
+    looks the address up (`services.request_password_reset`)."""
 
     def save(self, *args, **kwargs):
-        for user in self.get_users(self.cleaned_data["email"]):
-            user_id = user.pk
-            transaction.on_commit(lambda uid=user_id: tasks.send_password_reset_email.delay(uid))
-
-    def get_users(self, email):
-        return User.objects.filter(email=normalize_email(email), is_active=True)
+        services.request_password_reset(email=self.cleaned_data["email"])
 
 
 def time_zone_choices():

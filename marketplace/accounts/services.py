@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,11 +42,13 @@ def register_user(
 
     If the address already has an account, nothing is created: its owner gets an e-mail saying
     so, and the caller shows the same "check your inbox" answer, so sign-up does not reveal which
-    addresses are registered.
+    addresses are registered. Nor does its timing: the password is hashed on both paths (the
+    hash dominates the time; decision 0009), and both enqueue one e-mail.
     """
     email = normalize_email(email)
     existing = User.objects.filter(email=email).first()
     if existing is not None:
+        make_password(password)  # the work a new account costs, thrown away
         transaction.on_commit(lambda: tasks.send_already_registered_email.delay(existing.pk))
         return SignUpResult(user=None)
     try:
@@ -72,10 +75,17 @@ def register_user(
 
 
 def resend_verification(*, email: str) -> None:
-    """Send a fresh link if the address has an unverified account; silent otherwise."""
-    user = User.objects.filter(email=normalize_email(email), email_verified_at__isnull=True).first()
-    if user is not None:
-        transaction.on_commit(lambda: tasks.send_verification_email.delay(user.pk))
+    """Send a fresh link if the address has an unverified account; silent otherwise. The task
+    looks the address up, so this does the same work for every address (decision 0009)."""
+    email = normalize_email(email)
+    transaction.on_commit(lambda: tasks.send_verification_email_to_address.delay(email))
+
+
+def request_password_reset(*, email: str) -> None:
+    """Mail a reset link if the address has an active account; silent otherwise. As above, the
+    task looks the address up, so the request does the same work for every address."""
+    email = normalize_email(email)
+    transaction.on_commit(lambda: tasks.send_password_reset_email.delay(email))
 
 
 @transaction.atomic
