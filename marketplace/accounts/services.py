@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -169,6 +170,29 @@ def delete_address(*, user: User, address: Address) -> None:
         if successor is not None:
             successor.is_default = True
             successor.save(update_fields=["is_default"])
+
+
+def notify_account_locked(*, email: str, ip: str | None, lock: timedelta) -> bool:
+    """Sign-in to an account was paused for `lock` (`marketplace.accounts.lockout`): e-mail its
+    owner, once per lock-out. The claim is one conditional UPDATE, so concurrent failures that
+    both see the lock-out send one notice; a notice sent less than `lock` ago covers this one."""
+    now = timezone.now()
+    user_id = (
+        User.objects.filter(email=normalize_email(email), is_active=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if user_id is None:
+        return False  # nobody to tell: the address has no account
+    claimed = (
+        User.objects.filter(pk=user_id)
+        .filter(Q(lockout_notified_at__isnull=True) | Q(lockout_notified_at__lte=now - lock))
+        .update(lockout_notified_at=now)
+    )
+    if claimed:
+        minutes = max(1, round(lock.total_seconds() / 60))
+        transaction.on_commit(lambda: tasks.send_lockout_notice.delay(user_id, ip, minutes))
+    return bool(claimed)
 
 
 # --- API tokens (decision 0009) -----------------------------------------------------------------

@@ -73,3 +73,23 @@ def send_password_reset_email(email: str) -> bool:
         language=user.preferred_language,
     )
     return True
+
+
+@retrying_task
+def send_lockout_notice(user_id: int, ip: str | None, minutes: int) -> bool:
+    """Sign-in to the account was paused after failed attempts: tell its owner what to do."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    send_templated_mail(
+        template="emails/accounts/lockout_notice",
+        context={
+            "user": user,
+            "ip": ip or "?",
+            "minutes": minutes,
+            "reset_link": absolute_url(reverse("accounts:password-reset")),
+        },
+        to=[user.email],
+        language=user.preferred_language,
+    )
+    return True

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from marketplace.accounts import forms, services
+from marketplace.accounts import forms, lockout, services
 from marketplace.accounts.models import Address, ApiToken
 from marketplace.core.pages import refusals
 
@@ -116,8 +116,16 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A reset proves the owner holds the address: it also lifts a lock-out of the account (and
+    the new password revokes every API token, `User.save`)."""
+
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.lift_account_lock(form.user.email)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

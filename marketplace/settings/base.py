@@ -194,11 +194,20 @@ EMAIL_VERIFICATION_MAX_AGE = env.int("EMAIL_VERIFICATION_MAX_AGE", default=60 * 
 # they are issued; a new password or a disabled account revokes them at once.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 
-# django-axes: failed logins are counted in the database, per account and address together.
+# django-axes: failed logins are counted in the database (so lock-outs hold without Redis) and
+# checked against three limits within the cool-off window (marketplace/accounts/lockout.py,
+# decision 0009): failures of one account from one address, failures of one account from any
+# address, and distinct accounts that failed from one address (spraying; accounts, not failures,
+# so that a shared NAT stays open).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_ACCOUNT_LIMIT = env.int("LOGIN_LOCKOUT_ACCOUNT_LIMIT", default=10)
+LOGIN_LOCKOUT_ADDRESS_LIMIT = env.int("LOGIN_LOCKOUT_ADDRESS_LIMIT", default=15)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "marketplace.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "marketplace.accounts.lockout.client_username"
+AXES_LOCKOUT_CALLABLE = "marketplace.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True  # only the account-and-address count (LockoutHandler)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
