@@ -6,6 +6,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.accounts import services, tasks
 from marketplace.accounts.models import Address, User, normalize_email
@@ -112,7 +113,7 @@ class ProfileForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("api token", "Name"),
         max_length=60,
         help_text=_("What the token is for, e.g. ERP or phone."),
     )

@@ -1,8 +1,10 @@
 """Existing DRF tokens (`rest_framework.authtoken`, no longer installed) become API tokens.
 
 Their keys keep working, stored from now on as digests, named "API" and expiring
-`API_TOKEN_TTL_DAYS` from this migration; the plaintext keys are deleted from the old table
-(which a fresh database never had). See decision 0009.
+`API_TOKEN_TTL_DAYS` from this migration. Then the old table, with its plaintext keys and its
+foreign key to the users (which would block truncating them), is dropped, and the uninstalled
+app's migration records are forgotten, as `migrate authtoken zero` would have done. A fresh
+database never had the table. See decision 0009.
 """
 
 import hashlib
@@ -38,7 +40,8 @@ def move_drf_tokens(apps, schema_editor):
             ],
             ignore_conflicts=True,
         )
-        cursor.execute(f"DELETE FROM {OLD_TABLE}")  # noqa: S608
+        cursor.execute(f"DROP TABLE {OLD_TABLE}")
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'authtoken'")
 
 
 class Migration(migrations.Migration):
