@@ -96,6 +96,7 @@ def test_a_known_and_an_unknown_address_take_the_same_time(endpoint, settings):
     known_median = statistics.median(timings["known"])
     unknown_median = statistics.median(timings["unknown"])
     slower = max(known_median, unknown_median)
+    print(f"{endpoint}: known {known_median * 1000:.0f} ms, unknown {unknown_median * 1000:.0f} ms")
     assert abs(known_median - unknown_median) < max(TOLERANCE * slower, NOISE), (
         f"{endpoint}: known address {known_median * 1000:.0f} ms, "
         f"unknown {unknown_median * 1000:.0f} ms (medians of {ROUNDS})"
