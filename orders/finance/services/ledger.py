@@ -31,7 +31,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.core.money import ZERO, allocate, as_decimal, quantize
+from marketplace.core.money import ZERO, as_decimal, quantize
 from orders.errors import ErrorCode, OrdersError
 from orders.finance.commission import order_commission_breakdown
 from orders.models import (
@@ -41,8 +41,8 @@ from orders.models import (
     OrderLine,
     PaymentAllocation,
     Refund,
-    RefundLine,
 )
+from orders.services.refunds import line_refund_amount, unit_shares, units_refunded_before
 
 logger = logging.getLogger(__name__)
 
@@ -189,26 +189,6 @@ class RefundSplit:
         return self.amount - self.commission + self.platform_discount
 
 
-def _unit_shares(total: Decimal, quantity: int, currency: str, start: int, count: int):
-    """The shares of units start..start+count of `total` split over `quantity` units, exactly."""
-    shares = allocate(total, [1] * quantity, currency)
-    return sum(shares[start : start + count], ZERO)
-
-
-def units_refunded_before(line_id: int, refund_id: int | None) -> int:
-    """Units of a line in earlier refunds that did not fail (refund lines are taken in order)."""
-    queryset = RefundLine.objects.filter(line_id=line_id).exclude(refund__state=Refund.State.FAILED)
-    if refund_id is not None:
-        queryset = queryset.filter(refund_id__lt=refund_id)
-    return queryset.aggregate(units=Sum("quantity", default=0))["units"]
-
-
-def line_refund_amount(line: OrderLine, quantity: int, *, refund_id: int | None = None) -> Decimal:
-    """What `quantity` more units of `line` paid: their exact share of the line's total."""
-    start = units_refunded_before(line.pk, refund_id)
-    return _unit_shares(line.line_total, line.quantity, line.order.currency, start, quantity)
-
-
 def _refunded_so_far(order: Order, refund_id: int) -> dict[str, Decimal]:
     rows = (
         LedgerEntry.objects.filter(order=order, refund__isnull=False)
@@ -235,10 +215,10 @@ def refund_split(refund: Refund, commission: OrderCommission) -> RefundSplit:
         for refund_line in refund_lines:
             line = refund_line.line
             start = units_refunded_before(line.pk, refund.pk)
-            commission_back += _unit_shares(
+            commission_back += unit_shares(
                 by_line.get(line.pk, ZERO), line.quantity, currency, start, refund_line.quantity
             )
-            discount_back += _unit_shares(
+            discount_back += unit_shares(
                 line.discount_platform, line.quantity, currency, start, refund_line.quantity
             )
     elif refunded + refund.amount >= commission.sale:
