@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance import audit
-from marketplace.core.money import ZERO
+from marketplace.core.money import ZERO, quantize
 from marketplace.core.states import transition
 from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import LedgerEntry, Order, Payout, Refund, Statement
@@ -105,7 +105,13 @@ def record_payout(*, shop, amount, currency: str, reference: str, actor, note: s
                 actor=actor,
                 obj=payout,
                 shop_id=shop.pk,
-                after={"amount": str(amount), "currency": currency, "reference": reference},
+                before={"available": str(quantize(available, currency))},
+                after={
+                    "available": str(quantize(available - amount, currency)),
+                    "amount": str(amount),
+                    "currency": currency,
+                    "reference": reference,
+                },
             )
     except IntegrityError as error:
         raise OrdersConflict(
@@ -124,6 +130,7 @@ def return_payout(*, payout: Payout, actor, reason: str) -> Payout:
     if not reason:
         raise OrdersError(_("Give a reason."), code=ErrorCode.REASON_REQUIRED, field="reason")
     with transaction.atomic():
+        before = {"state": str(payout.state)}
         transition(payout, to=Payout.State.RETURNED, actor=actor, reason=reason)
         post(
             shop_id=payout.shop_id,
@@ -138,7 +145,17 @@ def return_payout(*, payout: Payout, actor, reason: str) -> Payout:
             actor=actor,
         )
         audit.record(
-            "shop.payout_returned", actor=actor, obj=payout, shop_id=payout.shop_id, reason=reason
+            "shop.payout_returned",
+            actor=actor,
+            obj=payout,
+            shop_id=payout.shop_id,
+            before=before,
+            after={
+                "state": str(payout.state),
+                "amount": str(payout.amount),
+                "currency": payout.currency,
+            },
+            reason=reason,
         )
     return payout
 
