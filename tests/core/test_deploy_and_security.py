@@ -7,20 +7,24 @@ from django.conf import settings
 
 pytestmark = pytest.mark.django_db
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "marketplace.settings.production",
+    "SECRET_KEY": "x7Lq2-production-like-secret-key-for-the-check-9fK3mZ0pR8tV1wY4bN6cD",
+    "ALLOWED_HOSTS": "shop.example.com",
+}
+LIVE_STRIPE = {
+    "PAYMENT_PROVIDER": "stripe",
+    "STRIPE_SECRET_KEY": "sk_live_0123456789abcdefghijklmnopqrstuv",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_0123456789abcdefghijklmnopqrstuv",
+    "STRIPE_WEBHOOK_SECRET": "whsec_0123456789abcdefghijklmnopqrstuv",
+}
+PAYMENT_VARIABLES = ("PAYMENT_PROVIDER", "TEST_DEPLOYMENT", *LIVE_STRIPE)
 
-def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings.production",
-        "SECRET_KEY": "x7Lq2-production-like-secret-key-for-the-check-9fK3mZ0pR8tV1wY4bN6cD",
-        "ALLOWED_HOSTS": "shop.example.com",
-        # A real deployment takes real payments (the offline test provider is refused).
-        "PAYMENT_PROVIDER": "stripe",
-        "STRIPE_SECRET_KEY": "sk_live_0123456789abcdefghijklmnopqrstuv",
-        "STRIPE_PUBLISHABLE_KEY": "pk_live_0123456789abcdefghijklmnopqrstuv",
-        "STRIPE_WEBHOOK_SECRET": "whsec_0123456789abcdefghijklmnopqrstuv",
-    }
-    result = subprocess.run(
+
+def check_deploy(**variables):
+    env = {k: v for k, v in os.environ.items() if k not in PAYMENT_VARIABLES}
+    env.update(PRODUCTION, **variables)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
         env=env,
@@ -28,6 +32,11 @@ def test_check_deploy_is_clean_with_production_settings():
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    # A real deployment takes real payments (the offline test provider is refused).
+    result = check_deploy(**LIVE_STRIPE)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -76,33 +85,6 @@ def test_htmx_is_served_from_static(client):
 
 
 # --- Test-mode payments in production -----------------------------------------------------------
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "marketplace.settings.production",
-    "SECRET_KEY": "x7Lq2-production-like-secret-key-for-the-check-9fK3mZ0pR8tV1wY4bN6cD",
-    "ALLOWED_HOSTS": "shop.example.com",
-}
-LIVE_STRIPE = {
-    "PAYMENT_PROVIDER": "stripe",
-    "STRIPE_SECRET_KEY": "sk_live_0123456789abcdefghijklmnopqrstuv",
-    "STRIPE_PUBLISHABLE_KEY": "pk_live_0123456789abcdefghijklmnopqrstuv",
-    "STRIPE_WEBHOOK_SECRET": "whsec_0123456789abcdefghijklmnopqrstuv",
-}
-PAYMENT_VARIABLES = ("PAYMENT_PROVIDER", "TEST_DEPLOYMENT", *LIVE_STRIPE)
-
-
-def check_deploy(**variables):
-    env = {k: v for k, v in os.environ.items() if k not in PAYMENT_VARIABLES}
-    env.update(PRODUCTION, **variables)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_production_settings_refuse_the_offline_test_provider():
     default = check_deploy()  # PAYMENT_PROVIDER not set: "offline"
     named = check_deploy(PAYMENT_PROVIDER="offline", TEST_DEPLOYMENT="false")
@@ -129,13 +111,6 @@ def test_production_settings_refuse_stripe_that_cannot_take_real_payments(variab
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
-
-
-def test_production_with_live_stripe_keys_starts_clean():
-    result = check_deploy(**LIVE_STRIPE)
-
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
 
 
 def test_a_declared_test_deployment_may_use_the_offline_provider():
