@@ -135,20 +135,21 @@ class Refundable:
 
 
 def _payment_shares(order: Order) -> tuple[PaymentShare, ...]:
-    """The succeeded payments of `order`, the one that paid it first (one query)."""
+    """The succeeded payments of `order`, the one that paid it first (one query; whether the
+    order was paid is read there too, not from a possibly stale `order`)."""
     rows = list(
         PaymentAllocation.objects.filter(order=order, payment__state=Payment.State.SUCCEEDED)
         .order_by("payment__succeeded_at", "payment_id")
-        .values_list("payment_id", "amount", "refunded")
+        .values_list("payment_id", "amount", "refunded", "order__paid_at")
     )
     return tuple(
         PaymentShare(
             payment_id=payment_id,
             captured=amount,
             refunded=refunded,
-            sale=index == 0 and order.paid_at is not None,
+            sale=index == 0 and paid_at is not None,
         )
-        for index, (payment_id, amount, refunded) in enumerate(rows)
+        for index, (payment_id, amount, refunded, paid_at) in enumerate(rows)
     )
 
 
@@ -387,12 +388,12 @@ def refund_order(order: Order, *, reason: str, actor=None) -> Refund | None:
     caller's transaction, holding the locks of the checkout's payments (`lock_payments`).
     Returns the refund of the payment that paid the order (None: nothing was left)."""
     main = None
-    for share in sorted(_payment_shares(order), key=lambda share: share.payment_id):
-        if share.left <= 0:
-            continue
+    shares = [share for share in _payment_shares(order) if share.left > 0]
+    payments = Payment.objects.in_bulk([share.payment_id for share in shares])
+    for share in sorted(shares, key=lambda share: share.payment_id):
         refund = create_refund(
             order=order,
-            payment=Payment(pk=share.payment_id),
+            payment=payments[share.payment_id],
             amount=share.left,
             reason=reason if share.sale else Refund.Reason.DUPLICATE_PAYMENT,
             actor=actor,

@@ -178,3 +178,19 @@ def test_the_database_refuses_refunds_above_what_the_payment_paid(paid):
     )
     payment.refresh_from_db()
     assert payment.refunded == payment.amount
+
+
+def test_an_order_object_read_before_payment_is_still_refunded_as_a_cancellation(
+    buyer, cup, run_on_commit
+):
+    placement = place(buyer, (cup, 2))
+    stale = placement.orders[0]  # read while it waited for payment
+    with run_on_commit():
+        pay(placement.payment)
+
+    with run_on_commit():
+        services.cancel_order(stale, by=Order.CancelledBy.BUYER, actor=buyer)
+
+    refund = Refund.objects.get(order=stale)
+    assert refund.reason == Refund.Reason.ORDER_CANCELLED
+    assert LedgerEntry.objects.filter(order=stale).aggregate(t=Sum("amount"))["t"] == 0
