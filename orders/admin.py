@@ -36,7 +36,7 @@ class OrderLineInline(ReadOnlyInline):
 
 class AllocationInline(ReadOnlyInline):
     model = PaymentAllocation
-    fields = ["payment", "order", "amount"]
+    fields = ["payment", "order", "amount", "refunded"]
     readonly_fields = fields
 
 
@@ -81,6 +81,7 @@ class PaymentAdmin(ReadOnlyAdmin):
         "provider_ref",
         "state",
         "amount",
+        "refunded",
         "currency",
         "created_at",
         "succeeded_at",

@@ -29,6 +29,8 @@ class ErrorCode(StrEnum):
     BAD_SIGNATURE = "bad_signature"
     BAD_EVENT = "bad_event"
     NOT_FOUND = "not_found"
+    TOO_MUCH = "too_much"  # a refund above what is left to refund
+    NO_PAYMENT = "no_payment"  # nothing was paid that could be refunded
 
 
 class OrdersError(DomainError):

@@ -340,6 +340,10 @@ LOGGING = {
 # The payment provider checkouts use: "offline" (test mode, no network; the demo and the tests)
 # or "stripe" (orders.payments.stripe). See orders/payments/__init__.py.
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="offline")
+# A test deployment: the production settings accept the offline provider (whose page lets buyers
+# confirm their own payments) and Stripe test keys only with TEST_DEPLOYMENT=true, and then every
+# page and the admin carry a banner saying so (templates/includes/test_deployment_banner.html).
+TEST_DEPLOYMENT = env.bool("TEST_DEPLOYMENT", default=False)
 # The cart badge in the storefront header (`cart_count`, at most one query, only when shown).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("orders.context_processors.cart")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("catalog.context_processors.menu")

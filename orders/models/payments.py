@@ -9,6 +9,8 @@ confirmation), never from the browser.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +53,9 @@ class Payment(models.Model):
         _("state"), max_length=12, choices=State.choices, default=State.CREATED, db_index=True
     )
     amount = models.DecimalField(_("amount"), **MONEY)
+    # Money going back from this payment (pending and succeeded refunds). Kept by a PostgreSQL
+    # trigger on orders_refund, not by Python (migration 0006): CHECK refunded <= amount.
+    refunded = models.DecimalField(_("refunded"), default=Decimal("0.00"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     client_data = models.JSONField(_("client data"), default=dict, blank=True)
     redirect_url = models.CharField(max_length=500, blank=True)
@@ -73,6 +78,10 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="orders_payment_amount_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(refunded__gte=0, refunded__lte=models.F("amount")),
+                name="orders_payment_refunded_within_amount",
+            ),
         ]
 
     def __str__(self):
@@ -85,12 +94,18 @@ class PaymentAllocation(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("amount"), **MONEY)
+    # The order's refunds from this payment (pending and succeeded), kept like Payment.refunded.
+    refunded = models.DecimalField(_("refunded"), default=Decimal("0.00"), **MONEY)
 
     class Meta:
         verbose_name = _("payment allocation")
         verbose_name_plural = _("payment allocations")
         constraints = [
-            models.UniqueConstraint(fields=["payment", "order"], name="orders_allocation_once")
+            models.UniqueConstraint(fields=["payment", "order"], name="orders_allocation_once"),
+            models.CheckConstraint(
+                condition=models.Q(refunded__gte=0, refunded__lte=models.F("amount")),
+                name="orders_allocation_refunded_within_amount",
+            ),
         ]
 
     def __str__(self):
@@ -98,7 +113,9 @@ class PaymentAllocation(models.Model):
 
 
 class Refund(models.Model):
-    """Money going back to the buyer for one order (a cancelled paid order, a late payment)."""
+    """Money going back to the buyer for one order (a cancelled paid order, a late payment, some
+    lines). Made only by `orders.services.refunds.create_refund`, which caps it at what is left;
+    PostgreSQL refuses more than the payment's allocation to the order (migration 0006)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -121,8 +138,8 @@ class Refund(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
     )
-    # One refund per (payment, order, reason): a retried job or a replayed event cannot refund
-    # twice (the unique constraint below).
+    # One refund per (payment, order, reason) that has not failed: a retried job or a replayed
+    # event cannot refund twice (the unique constraint below); a failed one may be tried again.
     provider_ref = models.CharField(_("provider reference"), max_length=100, blank=True)
     failure_reason = models.CharField(_("failure"), max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -140,7 +157,7 @@ class Refund(models.Model):
             models.UniqueConstraint(
                 fields=["payment", "order", "reason"],
                 name="orders_refund_once_per_reason",
-                condition=~models.Q(reason="aftersales"),
+                condition=~models.Q(reason="aftersales") & ~models.Q(state="failed"),
             ),
         ]
 

@@ -16,8 +16,10 @@ Lifecycle (orders.services.lifecycle)
     actor=, quantities=), mark_delivered(order, actor=), confirm_receipt(order, buyer=),
     complete_order(order), flag_problem(order, kind=, note=), resolve_problem(order, shop=, actor=),
     beat jobs: cancel_unpaid_orders(), complete_due_orders(), confirm_overdue_receipts()
-Refunds (orders.services.refunds)
-    refund_order(order, reason=), process_refund(refund_id), cancel_open_payment(payment, reason=)
+Refunds (orders.services.refunds): every refund goes through create_refund, capped at what is left
+    refundable(order) -> Refundable, create_refund(order=, reason=, amount= or lines=, payment=,
+    actor=, cap=), refund_order(order, reason=, actor=), process_refund(refund_id),
+    cancel_open_payment(payment, reason=)
 
 Who imports whom (at module level; no loop):
 
@@ -64,7 +66,7 @@ from orders.services.placement import (
     ShopChoice,
     place_order,
 )
-from orders.services.refunds import process_refund, refund_order
+from orders.services.refunds import create_refund, process_refund, refund_order, refundable
 
 __all__ = [
     "InvoiceRequest",
@@ -80,6 +82,7 @@ __all__ = [
     "complete_order",
     "confirm_overdue_receipts",
     "confirm_receipt",
+    "create_refund",
     "flag_problem",
     "handle_payment_event",
     "mark_delivered",
@@ -91,6 +94,7 @@ __all__ = [
     "receive_payment_event",
     "record_shipment",
     "refund_order",
+    "refundable",
     "remove_line",
     "resolve_problem",
     "start_payment",

@@ -28,7 +28,7 @@ from marketplace.core.states import transition
 from orders import events
 from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import Order, OrderLine, Payment, Refund
-from orders.services.refunds import cancel_open_payment, refund_order
+from orders.services.refunds import cancel_open_payment, lock_payments, refund_order
 from shops import roles
 from shops.models import Membership
 
@@ -350,11 +350,8 @@ def cancel_order(order: Order, *, by: str, actor=None, reason: str = "", shop=No
         CancelledBy.PLATFORM: (State.PENDING_PAYMENT, State.PAID, State.ACCEPTED),
     }[by]
     with transaction.atomic():
-        open_payments = list(
-            Payment.objects.select_for_update()
-            .filter(checkout_id=order.checkout_id, state__in=OPEN_PAYMENT_STATES)
-            .order_by("pk")
-        )
+        payments = lock_payments(order)  # all the checkout's: open ones, and a paid one to refund
+        open_payments = [p for p in payments if p.state in OPEN_PAYMENT_STATES]
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.state not in allowed:
             if locked.state == State.CANCELLED:
@@ -387,7 +384,7 @@ def cancel_order(order: Order, *, by: str, actor=None, reason: str = "", shop=No
             catalog_services.return_stock(
                 lines, order_ref=order.number, actor=actor, reason=_("Order cancelled")
             )
-            refund = refund_order(order, reason=Refund.Reason.ORDER_CANCELLED)
+            refund = refund_order(order, reason=Refund.Reason.ORDER_CANCELLED, actor=actor)
         else:
             catalog_services.release_stock(
                 order_ref=order.number, actor=actor, reason=_("Order cancelled")

@@ -311,7 +311,8 @@ def _apply_success(record: PaymentEvent, payment: Payment) -> PaymentEvent:
                 if order.state == Order.State.CANCELLED
                 else Refund.Reason.DUPLICATE_PAYMENT
             )
-            create_refund(payment, order, allocations[order.pk].amount, reason)
+            amount = allocations[order.pk].amount
+            create_refund(order=order, payment=payment, amount=amount, reason=reason, cap=True)
             refunded.append(order.number)
     note = _("paid: %(paid)s; refunded: %(refunded)s") % {
         "paid": ", ".join(paid) or "—",

@@ -6,7 +6,7 @@ commission frozen at payment, and balances computed in SQL.
     record_order_cancelled(order_id=)           # a transfer not sent yet is not sent
     record_order_completed(order_id=)           # the order's rows become available
     balances(shop) -> [Balance(currency, pending, available)]
-    record_adjustment(shop=, amount=, currency=, memo=, actor=)
+    record_adjustment(shop=, amount=, currency=, memo=, actor=)   # audited: shop.ledger_adjusted
 
 These run from the domain events of `orders.events` (subscribed by `connect()`, which
 `OrdersConfig.ready()` calls), after the transaction that paid, refunded, cancelled or completed
@@ -31,7 +31,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.core.money import ZERO, allocate, as_decimal, quantize
+from compliance import audit
+from marketplace.core.money import ZERO, as_decimal, quantize
 from orders.errors import ErrorCode, OrdersError
 from orders.finance.commission import order_commission_breakdown
 from orders.models import (
@@ -41,8 +42,9 @@ from orders.models import (
     OrderLine,
     PaymentAllocation,
     Refund,
-    RefundLine,
 )
+from orders.services.refunds import line_refund_amount, unit_shares, units_refunded_before
+from shops.models import Shop
 
 logger = logging.getLogger(__name__)
 
@@ -189,26 +191,6 @@ class RefundSplit:
         return self.amount - self.commission + self.platform_discount
 
 
-def _unit_shares(total: Decimal, quantity: int, currency: str, start: int, count: int):
-    """The shares of units start..start+count of `total` split over `quantity` units, exactly."""
-    shares = allocate(total, [1] * quantity, currency)
-    return sum(shares[start : start + count], ZERO)
-
-
-def units_refunded_before(line_id: int, refund_id: int | None) -> int:
-    """Units of a line in earlier refunds that did not fail (refund lines are taken in order)."""
-    queryset = RefundLine.objects.filter(line_id=line_id).exclude(refund__state=Refund.State.FAILED)
-    if refund_id is not None:
-        queryset = queryset.filter(refund_id__lt=refund_id)
-    return queryset.aggregate(units=Sum("quantity", default=0))["units"]
-
-
-def line_refund_amount(line: OrderLine, quantity: int, *, refund_id: int | None = None) -> Decimal:
-    """What `quantity` more units of `line` paid: their exact share of the line's total."""
-    start = units_refunded_before(line.pk, refund_id)
-    return _unit_shares(line.line_total, line.quantity, line.order.currency, start, quantity)
-
-
 def _refunded_so_far(order: Order, refund_id: int) -> dict[str, Decimal]:
     rows = (
         LedgerEntry.objects.filter(order=order, refund__isnull=False)
@@ -235,10 +217,10 @@ def refund_split(refund: Refund, commission: OrderCommission) -> RefundSplit:
         for refund_line in refund_lines:
             line = refund_line.line
             start = units_refunded_before(line.pk, refund.pk)
-            commission_back += _unit_shares(
+            commission_back += unit_shares(
                 by_line.get(line.pk, ZERO), line.quantity, currency, start, refund_line.quantity
             )
-            discount_back += _unit_shares(
+            discount_back += unit_shares(
                 line.discount_platform, line.quantity, currency, start, refund_line.quantity
             )
     elif refunded + refund.amount >= commission.sale:
@@ -368,18 +350,42 @@ def record_adjustment(
     available_at = timezone.now()
     if order is not None and order.state != Order.State.COMPLETED:
         available_at = None
+    source = f"adjustment:{reference}"[:80]
     with transaction.atomic():
-        return post(
+        # One adjustment of a shop at a time (NO KEY UPDATE: rows referencing the shop may still
+        # be written), so that a reference sent twice is posted, and audited, once.
+        Shop.objects.select_for_update(no_key=True).filter(pk=shop.pk).first()
+        existing = LedgerEntry.objects.filter(shop_id=shop.pk, source=source).first()
+        if existing is not None:
+            return existing
+        before = balance_snapshot(shop.pk, currency)
+        entry = post(
             shop_id=shop.pk,
             kind=Kind.ADJUSTMENT,
             amount=amount,
             currency=currency,
-            source=f"adjustment:{reference}"[:80],
+            source=source,
             order=order,
             memo=memo,
             available_at=available_at,
             actor=actor,
         )
+        audit.record(
+            "shop.ledger_adjusted",
+            actor=actor,
+            obj=entry,
+            shop_id=shop.pk,
+            before=before,
+            after={
+                **balance_snapshot(shop.pk, currency),
+                "amount": str(amount),
+                "currency": currency,
+                "reference": reference,
+                "order": order.number if order is not None else "",
+            },
+            reason=memo,
+        )
+        return entry
 
 
 # --- Balances (SQL) ---------------------------------------------------------------------------
@@ -412,6 +418,14 @@ def balances(shop, *, now=None) -> list[Balance]:
         .order_by("currency")
     )
     return [Balance(row["currency"], row["pending"], row["available"]) for row in rows]
+
+
+def balance_snapshot(shop_id: int, currency: str, *, now=None) -> dict[str, str]:
+    """The shop's pending and available balance in `currency` as strings, for audit rows."""
+    totals = LedgerEntry.objects.filter(shop_id=shop_id, currency=currency).aggregate(
+        **balance_aggregates(now or timezone.now())
+    )
+    return {name: str(quantize(value, currency)) for name, value in totals.items()}
 
 
 def available_balance(shop, currency: str, *, now=None) -> Decimal:
@@ -536,6 +550,7 @@ __all__ = [
     "Balance",
     "RefundSplit",
     "available_balance",
+    "balance_snapshot",
     "balances",
     "connect",
     "held_transfers",

@@ -13,7 +13,16 @@ What is compared (each in SQL, per order, per payment, per transfer; only differ
 - payment:     a payment's amount = the sum of its allocations (the orders it pays);
 - transfer:    a sent transfer has its payout row for the amount sent, a sent reversal its row
                back; a transfer sent for more than the order's net (less refunds deducted);
-- orphan:      ledger rows of an order that was never paid.
+- orphan:      ledger rows of an order that was never paid;
+and per payment, captured against refunded against reversed:
+- refund_ceiling:  the payment's refunds (pending and succeeded) are more than it captured (its
+                   amount once succeeded, else nothing);
+- refund_total:    the payment's refunded total (kept by the database) differs from its refunds;
+- refund_unbooked: a succeeded refund of a sale has no refund row of its amount in the ledger;
+- reversal_share:  what was taken back from a shop's transfer (its reversals, sent or deducted
+                   before sending) differs from the shop's share of the order's refunds (minus
+                   the refund rows, commission given back and platform discount taken back),
+                   capped at what the transfer owed.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     CharField,
     DecimalField,
     Exists,
@@ -32,8 +42,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest, Least
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,6 +72,10 @@ KIND_LABELS = {
     "transfer": gettext_lazy("Transfer differs from the ledger"),
     "reversal": gettext_lazy("Transfer reversal differs from the ledger"),
     "orphan": gettext_lazy("Ledger rows for an order that was never paid"),
+    "refund_ceiling": gettext_lazy("Refunds above what the payment captured"),
+    "refund_total": gettext_lazy("The payment's refunded total differs from its refunds"),
+    "refund_unbooked": gettext_lazy("Succeeded refund without its ledger row"),
+    "reversal_share": gettext_lazy("Transfer reversals differ from the shop share of the refunds"),
 }
 
 
@@ -221,26 +236,130 @@ def _order_differences(orders) -> list[Difference]:
 def _payment_differences(*, shop=None, since=None) -> tuple[list[Difference], int]:
     payments = Payment.objects.all()
     if shop is not None:
-        payments = payments.filter(allocations__order__shop=shop).distinct()
+        payments = payments.filter(
+            pk__in=PaymentAllocation.objects.filter(order__shop=shop).values("payment_id")
+        )
     if since is not None:
         payments = payments.filter(created_at__gte=since)
     payments = payments.annotate(
-        allocated=_sum(PaymentAllocation.objects.filter(payment_id=OuterRef("pk")), "payment_id")
+        allocated=_sum(PaymentAllocation.objects.filter(payment_id=OuterRef("pk")), "payment_id"),
+        captured=Case(
+            When(state=Payment.State.SUCCEEDED, then=F("amount")),
+            default=Value(ZERO),
+            output_field=MONEY_FIELD,
+        ),
+        refunds_total=_sum(
+            Refund.objects.filter(payment_id=OuterRef("pk")).exclude(state=Refund.State.FAILED),
+            "payment_id",
+        ),
     )
-    found = [
-        Difference(
-            kind="payment",
-            shop_id=None,
-            shop_name="",
-            order_number="",
-            reference=str(payment),
-            expected=payment.amount,
-            actual=payment.allocated,
-            currency=payment.currency,
-        )
-        for payment in payments.exclude(amount=F("allocated")).iterator(chunk_size=500)
-    ]
+    differing = payments.filter(
+        ~Q(amount=F("allocated"))
+        | Q(refunds_total__gt=F("captured"))
+        | ~Q(refunded=F("refunds_total"))
+    )
+    found = []
+    for payment in differing.iterator(chunk_size=500):
+        common = {
+            "shop_id": None,
+            "shop_name": "",
+            "order_number": "",
+            "reference": str(payment),
+            "currency": payment.currency,
+        }
+        if payment.amount != payment.allocated:
+            found.append(
+                Difference(
+                    kind="payment", expected=payment.amount, actual=payment.allocated, **common
+                )
+            )
+        if payment.refunds_total > payment.captured:
+            found.append(
+                Difference(
+                    kind="refund_ceiling",
+                    expected=payment.captured,
+                    actual=payment.refunds_total,
+                    note=_("refunded more than captured"),
+                    **common,
+                )
+            )
+        if payment.refunded != payment.refunds_total:
+            found.append(
+                Difference(
+                    kind="refund_total",
+                    expected=payment.refunds_total,
+                    actual=payment.refunded,
+                    **common,
+                )
+            )
     return found, payments.count()
+
+
+def _refund_differences(*, shop=None, since=None) -> list[Difference]:
+    """Succeeded refunds of a sale without their refund row in the ledger (or another amount)."""
+    refunds = (
+        Refund.objects.filter(state=Refund.State.SUCCEEDED, order__isnull=False)
+        .exclude(reason__in=NOT_A_SALE)
+        .annotate(
+            booked=_sum(
+                LedgerEntry.objects.filter(refund_id=OuterRef("pk"), kind=Kind.REFUND),
+                "refund_id",
+            )
+        )
+        .exclude(booked=-F("amount"))
+        .select_related("order__shop")
+    )
+    if shop is not None:
+        refunds = refunds.filter(order__shop=shop)
+    if since is not None:
+        refunds = refunds.filter(created_at__gte=since)
+    return [
+        Difference(
+            kind="refund_unbooked",
+            shop_id=refund.order.shop_id,
+            shop_name=refund.order.shop.name,
+            order_number=refund.order.number,
+            reference=f"refund #{refund.pk}",
+            expected=-refund.amount,
+            actual=refund.booked,
+            currency=refund.currency,
+            note=_("no refund row in the ledger") if not refund.booked else "",
+        )
+        for refund in refunds.iterator(chunk_size=500)
+    ]
+
+
+def _reversal_share_differences(transfers) -> list[Difference]:
+    """Per transfer not cancelled: its reversals against the shop's share of the refunds."""
+    rows = (
+        transfers.exclude(state=ShopTransfer.State.CANCELLED)
+        .annotate(
+            share=-_sum(
+                LedgerEntry.objects.filter(order_id=OuterRef("order_id"), refund__isnull=False),
+                "order_id",
+            ),
+            reversed=_sum(
+                TransferReversal.objects.filter(transfer_id=OuterRef("pk")), "transfer_id"
+            ),
+        )
+        .annotate(expected_back=Greatest(Value(ZERO), Least(F("share"), F("amount"))))
+        .exclude(reversed=F("expected_back"))
+        .select_related("shop", "order", "payment")
+    )
+    return [
+        Difference(
+            kind="reversal_share",
+            shop_id=transfer.shop_id,
+            shop_name=transfer.shop.name,
+            order_number=transfer.order.number,
+            reference=str(transfer.payment),
+            expected=transfer.expected_back,
+            actual=transfer.reversed,
+            currency=transfer.currency,
+            note=transfer.provider_ref or f"#{transfer.pk}",
+        )
+        for transfer in rows.iterator(chunk_size=500)
+    ]
 
 
 def _transfer_differences(*, shop=None, since=None) -> tuple[list[Difference], int]:
@@ -325,6 +444,7 @@ def _transfer_differences(*, shop=None, since=None) -> tuple[list[Difference], i
                 currency=reversal.transfer.currency,
             )
         )
+    found.extend(_reversal_share_differences(transfers))
     return found, transfers.count()
 
 
@@ -347,6 +467,7 @@ def reconcile(*, shop=None, since=None) -> Report:
     report.orders_checked = orders.count()
     payment_differences, report.payments_checked = _payment_differences(shop=shop, since=since)
     report.differences.extend(payment_differences)
+    report.differences.extend(_refund_differences(shop=shop, since=since))
     transfer_differences, report.transfers_checked = _transfer_differences(shop=shop, since=since)
     report.differences.extend(transfer_differences)
     report.held = list(held_transfers(shop=shop)[:500])

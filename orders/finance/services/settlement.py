@@ -30,117 +30,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance import audit
-from marketplace.core.money import ZERO
+from marketplace.core.money import ZERO, quantize
 from marketplace.core.states import transition
 from orders.errors import ErrorCode, OrdersConflict, OrdersError
-from orders.models import (
-    LedgerEntry,
-    Order,
-    OrderLine,
-    Payment,
-    PaymentAllocation,
-    Payout,
-    Refund,
-    RefundLine,
-    Statement,
-)
+from orders.models import LedgerEntry, Order, Payout, Refund, Statement
 
 Kind = LedgerEntry.Kind
-
-
-def _enqueue_refund(refund_id: int) -> None:
-    from orders import tasks
-
-    tasks.process_refund.delay(refund_id)
 
 
 # --- Refunds of single lines ------------------------------------------------------------------
 def refund_lines(*, order: Order, lines: dict, actor=None, reason: str = "") -> Refund:
     """Refund `quantity` units of some lines of a paid order: exactly what those units paid (their
     share of the line total after discounts). The ledger gives back exactly their commission and
-    the transfer reversal takes back exactly their net. The provider is called after commit."""
-    from orders.finance.services.ledger import NOT_A_SALE, line_refund_amount, units_refunded_before
+    the transfer reversal takes back exactly their net. Through the one refund service
+    (`orders.services.refunds.create_refund`: what is left, the locks, the audit row); the
+    provider is called after commit."""
+    from orders.services import refunds
 
-    wanted: dict[int, int] = {}
-    for key, quantity in (lines or {}).items():
-        try:
-            line_id, quantity = int(key), int(quantity)
-        except (TypeError, ValueError) as error:
-            raise OrdersError(_("Unknown order line."), code=ErrorCode.INVALID) from error
-        if quantity < 1:
-            raise OrdersError(
-                _("Refund at least one unit."), code=ErrorCode.INVALID_QUANTITY, field="quantity"
-            )
-        wanted[line_id] = quantity
-    if not wanted:
-        raise OrdersError(_("Choose what to refund."), code=ErrorCode.INVALID_QUANTITY)
-    with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.paid_at is None:
-            raise OrdersConflict(_("This order was not paid."), code=ErrorCode.NOT_PAYABLE)
-        allocation = (
-            PaymentAllocation.objects.select_related("payment")
-            .filter(order=locked, payment__state=Payment.State.SUCCEEDED)
-            .order_by("payment__succeeded_at")
-            .first()
-        )
-        if allocation is None:
-            raise OrdersConflict(_("This order has no payment to refund."), code="no_payment")
-        by_id = {line.pk: line for line in OrderLine.objects.filter(order=locked, pk__in=wanted)}
-        amounts: dict[int, Decimal] = {}
-        for line_id, quantity in sorted(wanted.items()):
-            line = by_id.get(line_id)
-            if line is None:
-                raise OrdersError(_("Unknown order line."), code=ErrorCode.INVALID)
-            line.order = locked
-            left = line.quantity - units_refunded_before(line.pk, None)
-            if quantity > left:
-                raise OrdersError(
-                    _("Only %(left)d of %(sku)s can still be refunded.")
-                    % {"left": left, "sku": line.sku_code},
-                    code=ErrorCode.INVALID_QUANTITY,
-                    field="quantity",
-                )
-            amounts[line_id] = line_refund_amount(line, quantity)
-        total = sum(amounts.values(), ZERO)
-        already = (
-            Refund.objects.filter(order=locked)
-            .exclude(state=Refund.State.FAILED)
-            .exclude(reason__in=NOT_A_SALE)
-            .aggregate(total=Sum("amount", default=ZERO))["total"]
-        )
-        if total <= 0 or already + total > allocation.amount:
-            raise OrdersConflict(
-                _("That is more than is left to refund on this order."), code="too_much"
-            )
-        refund = Refund.objects.create(
-            payment=allocation.payment,
-            order=locked,
-            amount=total,
-            currency=locked.currency,
-            reason=Refund.Reason.AFTERSALES,
-        )
-        RefundLine.objects.bulk_create(
-            RefundLine(
-                shop_id=locked.shop_id,
-                refund=refund,
-                line_id=line_id,
-                quantity=wanted[line_id],
-                amount=amount,
-            )
-            for line_id, amount in amounts.items()
-        )
-        audit.record(
-            "order.lines_refunded",
-            actor=actor,
-            obj=locked,
-            shop_id=locked.shop_id,
-            after={"refund": refund.pk, "amount": str(total), "lines": wanted},
-            reason=reason,
-        )
-        refund_id = refund.pk
-        transaction.on_commit(lambda: _enqueue_refund(refund_id))
-    return refund
+    return refunds.create_refund(
+        order=order, lines=lines, reason=Refund.Reason.AFTERSALES, actor=actor, note=reason
+    )
 
 
 # --- Payouts (outside Stripe) -----------------------------------------------------------------
@@ -161,7 +70,9 @@ def record_payout(*, shop, amount, currency: str, reference: str, actor, note: s
 
     try:
         with transaction.atomic():
-            Shop.objects.select_for_update().filter(pk=shop.pk).first()  # one payout at a time
+            # One payout at a time; NO KEY UPDATE so that rows referencing the shop can still be
+            # written (their foreign key checks take KEY SHARE) while a payout is recorded.
+            Shop.objects.select_for_update(no_key=True).filter(pk=shop.pk).first()
             available = available_balance(shop, currency)
             if amount > available:
                 raise OrdersConflict(
@@ -194,7 +105,13 @@ def record_payout(*, shop, amount, currency: str, reference: str, actor, note: s
                 actor=actor,
                 obj=payout,
                 shop_id=shop.pk,
-                after={"amount": str(amount), "currency": currency, "reference": reference},
+                before={"available": str(quantize(available, currency))},
+                after={
+                    "available": str(quantize(available - amount, currency)),
+                    "amount": str(amount),
+                    "currency": currency,
+                    "reference": reference,
+                },
             )
     except IntegrityError as error:
         raise OrdersConflict(
@@ -213,6 +130,7 @@ def return_payout(*, payout: Payout, actor, reason: str) -> Payout:
     if not reason:
         raise OrdersError(_("Give a reason."), code=ErrorCode.REASON_REQUIRED, field="reason")
     with transaction.atomic():
+        before = {"state": str(payout.state)}
         transition(payout, to=Payout.State.RETURNED, actor=actor, reason=reason)
         post(
             shop_id=payout.shop_id,
@@ -227,7 +145,17 @@ def return_payout(*, payout: Payout, actor, reason: str) -> Payout:
             actor=actor,
         )
         audit.record(
-            "shop.payout_returned", actor=actor, obj=payout, shop_id=payout.shop_id, reason=reason
+            "shop.payout_returned",
+            actor=actor,
+            obj=payout,
+            shop_id=payout.shop_id,
+            before=before,
+            after={
+                "state": str(payout.state),
+                "amount": str(payout.amount),
+                "currency": payout.currency,
+            },
+            reason=reason,
         )
     return payout
 

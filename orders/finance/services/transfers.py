@@ -69,6 +69,30 @@ def _enqueue(task_name: str, object_id: int) -> None:
     transaction.on_commit(lambda: getattr(tasks, task_name).delay(object_id))
 
 
+def _audit(action: str, obj, *, before: dict, actor=None, reason: str = "", **after) -> None:
+    """The audit row of a transfer's or reversal's money movement, in its transaction."""
+    state = {"state": str(obj.state), "amount": str(obj.amount)}
+    audit.record(
+        f"shop.{action}",
+        actor=actor,
+        obj=obj,
+        shop_id=obj.shop_id,
+        before=before,
+        after={**state, **{key: str(value) for key, value in after.items()}},
+        reason=str(reason or ""),
+    )
+
+
+def _move(transfer: ShopTransfer, *, to: str, action: str, reason="", changes=None, actor=None):
+    """`transition()` of a transfer plus its audit row (`shop.transfer_<action>`)."""
+    before = {"state": str(transfer.state)}
+    transition(transfer, to=to, actor=actor, reason=reason, changes=changes)
+    extra = {"amount_sent": transfer.amount_sent} if to == TState.SENT else {}
+    if transfer.provider_ref:
+        extra["provider_ref"] = transfer.provider_ref
+    _audit(f"transfer_{action}", transfer, before=before, actor=actor, reason=reason, **extra)
+
+
 # --- Transfers --------------------------------------------------------------------------------
 def create_transfer_for_order(*, order: Order, commission: OrderCommission) -> ShopTransfer | None:
     """The order's transfer to its shop, when its payment went through a provider that pays shops
@@ -90,6 +114,15 @@ def create_transfer_for_order(*, order: Order, commission: OrderCommission) -> S
             else _("The shop has not connected a Stripe account."),
         },
     )
+    if created:
+        _audit(
+            "transfer_created",
+            transfer,
+            before={"state": None},
+            order=order.number,
+            payment=payment.pk,
+            destination=order.shop.stripe_account_id or "",
+        )
     if created and transfer.state == TState.PENDING:
         _enqueue("send_transfer", transfer.pk)
     return transfer
@@ -127,20 +160,31 @@ def send_transfer(transfer_id: int, *, retry_stale: bool = False) -> ShopTransfe
             return transfer
         if not stale:
             if transfer.order.state == Order.State.CANCELLED:
-                transition(transfer, to=TState.CANCELLED, reason=_("The order was cancelled."))
+                _move(
+                    transfer,
+                    to=TState.CANCELLED,
+                    action="cancelled",
+                    reason=_("The order was cancelled."),
+                )
                 return transfer
             destination = transfer.shop.stripe_account_id
             if not destination:
-                transition(
+                _move(
                     transfer,
                     to=TState.HELD,
+                    action="held",
                     reason=_("The shop has not connected a Stripe account."),
                     changes={"failure_reason": _("The shop has not connected a Stripe account.")},
                 )
                 return transfer
             amount = transfer.amount - _deducted(transfer)
             if amount <= 0:
-                transition(transfer, to=TState.CANCELLED, reason=_("Nothing left to transfer."))
+                _move(
+                    transfer,
+                    to=TState.CANCELLED,
+                    action="cancelled",
+                    reason=_("Nothing left to transfer."),
+                )
                 return transfer
             transition(
                 transfer,
@@ -172,9 +216,10 @@ def send_transfer(transfer_id: int, *, retry_stale: bool = False) -> ShopTransfe
         logger.warning("transfer %s failed: %s", transfer.pk, error)
         with transaction.atomic():
             try:
-                transition(
+                _move(
                     transfer,
                     to=TState.FAILED,
+                    action="failed",
                     reason=str(error)[:300],
                     changes={"failure_reason": str(error)[:300]},
                 )
@@ -183,9 +228,10 @@ def send_transfer(transfer_id: int, *, retry_stale: bool = False) -> ShopTransfe
         return transfer
     with transaction.atomic():
         try:
-            transition(
+            _move(
                 transfer,
                 to=TState.SENT,
+                action="sent",
                 changes={"provider_ref": reference[:100], "sent_at": timezone.now()},
             )
         except ConflictError:
@@ -233,7 +279,12 @@ def cancel_transfer_for_order(*, order_id: int) -> ShopTransfer | None:
         if transfer is None:
             return None
         if transfer.state in (TState.PENDING, TState.HELD, TState.FAILED):
-            transition(transfer, to=TState.CANCELLED, reason=_("The order was cancelled."))
+            _move(
+                transfer,
+                to=TState.CANCELLED,
+                action="cancelled",
+                reason=_("The order was cancelled."),
+            )
     return transfer
 
 
@@ -246,9 +297,10 @@ def release_held_transfers(*, shop) -> int:
         for transfer in ShopTransfer.objects.select_for_update().filter(
             shop=shop, state=TState.HELD
         ):
-            transition(
+            _move(
                 transfer,
                 to=TState.PENDING,
+                action="released",
                 reason=_("Stripe account connected."),
                 changes={"failure_reason": ""},
             )
@@ -277,7 +329,12 @@ def send_waiting_transfers(*, limit: int = 200) -> int:
             with transaction.atomic():
                 transfer = ShopTransfer.objects.select_for_update().get(pk=transfer_id)
                 if transfer.state == TState.HELD:
-                    transition(transfer, to=TState.PENDING, reason=_("Stripe account connected."))
+                    _move(
+                        transfer,
+                        to=TState.PENDING,
+                        action="released",
+                        reason=_("Stripe account connected."),
+                    )
         send_transfer(transfer_id, retry_stale=True)
         count += 1
     for reversal_id in TransferReversal.objects.filter(
@@ -316,6 +373,14 @@ def reverse_transfer_for_refund(*, refund: Refund, amount: Decimal) -> TransferR
             "state": RState.PENDING if sent else RState.NOT_SENT,
         },
     )
+    if created:
+        _audit(
+            "transfer_reversal_created",
+            reversal,
+            before={"state": None},
+            refund=refund.pk,
+            transfer=transfer.pk,
+        )
     if created and transfer.state == TState.SENT:
         _enqueue("send_reversal", reversal.pk)
     return reversal
@@ -334,8 +399,10 @@ def send_reversal(reversal_id: int) -> TransferReversal | None:
             return reversal
         transfer = reversal.transfer
         if transfer.state in (TState.CANCELLED, TState.FAILED, TState.HELD, TState.PENDING):
+            before = {"state": str(reversal.state)}
             reversal.state = RState.NOT_SENT  # the money never left: only less is sent
             reversal.save(update_fields=["state"])
+            _audit("transfer_reversal_deducted", reversal, before=before)
             return reversal
         if transfer.state != TState.SENT:
             return reversal  # still sending: the transfer's task comes back for it
@@ -354,15 +421,24 @@ def send_reversal(reversal_id: int) -> TransferReversal | None:
         )
     except Exception as error:
         logger.warning("reversal %s failed: %s", reversal.pk, error)
-        TransferReversal.objects.filter(pk=reversal.pk, state=RState.PENDING).update(
-            state=RState.FAILED, failure_reason=str(error)[:300]
-        )
-        reversal.refresh_from_db()
+        with transaction.atomic():
+            failed = TransferReversal.objects.filter(pk=reversal.pk, state=RState.PENDING).update(
+                state=RState.FAILED, failure_reason=str(error)[:300]
+            )
+            reversal.refresh_from_db()
+            if failed:
+                _audit(
+                    "transfer_reversal_failed",
+                    reversal,
+                    before={"state": str(RState.PENDING)},
+                    reason=str(error)[:300],
+                )
         return reversal
     with transaction.atomic():
         locked = TransferReversal.objects.select_for_update().get(pk=reversal.pk)
         if locked.state == RState.SENT:
             return locked
+        before = {"state": str(locked.state)}
         locked.state = RState.SENT
         locked.provider_ref = reference[:100]
         locked.sent_at = timezone.now()
@@ -376,6 +452,7 @@ def send_reversal(reversal_id: int) -> TransferReversal | None:
             memo=_("Stripe transfer reversal %(ref)s") % {"ref": reference},
             order=order,
         )
+        _audit("transfer_reversal_sent", locked, before=before, provider_ref=locked.provider_ref)
     return locked
 
 

@@ -1,5 +1,8 @@
 """`manage.py reconcile`: the shops' ledgers against the payment records (payments, refunds,
-transfers), printing every difference and the transfers held for shops without a Stripe account.
+transfers), and per payment what it captured against what was refunded and what was taken back
+from the shops' transfers (refunds above the capture, succeeded refunds without their ledger row,
+reversals that differ from the shop's share of the refunds), printing every difference and the
+transfers held for shops without a Stripe account (orders.finance.services.reconciliation).
 
     manage.py reconcile                       # everything
     manage.py reconcile --shop shop-a         # one shop (by slug)
