@@ -11,11 +11,12 @@ Payments (orders.services.payments)
     start_payment(payment), pay_again(order=, buyer=), receive_payment_event(provider, body,
     headers), handle_payment_event(ProviderEvent) -> PaymentEvent
 Lifecycle (orders.services.lifecycle)
-    mark_paid(order, payment=), accept_order(order, shop=, actor=), accept_orders(shop=, actor=,
-    numbers=), cancel_order(order, by=, actor=, reason=, shop=), record_shipment(order, shop=,
-    actor=, quantities=), mark_delivered(order, actor=), confirm_receipt(order, buyer=),
-    complete_order(order), flag_problem(order, kind=, note=), resolve_problem(order, shop=, actor=),
-    beat jobs: cancel_unpaid_orders(), complete_due_orders(), confirm_overdue_receipts()
+    mark_paid(order, payment=), mark_orders_paid(orders, payment=), accept_order(order, shop=,
+    actor=), accept_orders(shop=, actor=, numbers=), cancel_order(order, by=, actor=, reason=,
+    shop=), record_shipment(order, shop=, actor=, quantities=), mark_delivered(order, actor=),
+    confirm_receipt(order, buyer=), complete_order(order), flag_problem(order, kind=, note=),
+    resolve_problem(order, shop=, actor=), beat jobs: cancel_unpaid_orders(),
+    complete_due_orders(), confirm_overdue_receipts()
 Refunds (orders.services.refunds)
     refund_order(order, reason=), process_refund(refund_id), cancel_open_payment(payment, reason=)
 
@@ -48,6 +49,7 @@ from orders.services.lifecycle import (
     confirm_receipt,
     flag_problem,
     mark_delivered,
+    mark_orders_paid,
     mark_paid,
     record_shipment,
     resolve_problem,
@@ -83,6 +85,7 @@ __all__ = [
     "flag_problem",
     "handle_payment_event",
     "mark_delivered",
+    "mark_orders_paid",
     "mark_paid",
     "merge_guest_cart",
     "pay_again",
