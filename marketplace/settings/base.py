@@ -329,6 +329,11 @@ LOGGING = {
 # The payment provider checkouts use: "offline" (test mode, no network; the demo and the tests)
 # or "stripe" (orders.payments.stripe). See orders/payments/__init__.py.
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="offline")
+# Lost webhooks (orders.services.payment_repair): the provider is asked about payments pending
+# this many minutes, and, while it cannot be reached, the unpaid timeout waits at most this many
+# minutes past an order's deadline before cancelling it anyway.
+ORDERS_PAYMENT_REPAIR_AFTER_MINUTES = env.int("ORDERS_PAYMENT_REPAIR_AFTER_MINUTES", default=5)
+ORDERS_PAYMENT_REPAIR_GRACE_MINUTES = env.int("ORDERS_PAYMENT_REPAIR_GRACE_MINUTES", default=60)
 # The cart badge in the storefront header (`cart_count`, at most one query, only when shown).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("orders.context_processors.cart")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("catalog.context_processors.menu")

@@ -179,7 +179,8 @@ class StripeProvider(PaymentProvider):
     def retrieve_event(self, provider_ref: str) -> ProviderEvent | None:
         """The intent's current state, read from Stripe (server to server), as an event for
         `handle_payment_event`; None while the buyer has not finished. Its id names the state,
-        so asking twice (or the webhook arriving too) applies it once."""
+        so asking twice (or the webhook arriving too) applies it once. `StripeUnavailable` when
+        Stripe cannot be reached, `OrdersError` when it refuses (e.g. no such intent)."""
         intent = _call(
             "retrieve payment intent", client().v1.payment_intents.retrieve, provider_ref
         )
@@ -443,18 +444,10 @@ def charge_of(payment) -> str:
 def refresh(payment):
     """Ask Stripe (server to server) for the state of `payment`'s intent and apply it through
     `handle_payment_event`, e.g. when the buyer comes back to the success page before the webhook
-    arrived. Returns the recorded event, or None (nothing final yet, or Stripe unreachable)."""
-    from orders.models import Payment
-    from orders.services.payments import handle_payment_event
+    arrived. Returns the recorded event, or None (nothing final yet, or Stripe unreachable).
+    The same check as the payment repair job's (`orders.services.payments.check_payment`)."""
+    from orders.services.payments import check_payment
 
-    if payment.provider != StripeProvider.name or not payment.provider_ref:
+    if payment.provider != StripeProvider.name:
         return None
-    if payment.state not in (Payment.State.CREATED, Payment.State.PENDING, Payment.State.FAILED):
-        return None
-    try:
-        event = StripeProvider().retrieve_event(payment.provider_ref)
-    except (OrdersError, StripeUnavailable):
-        return None
-    if event is None:
-        return None
-    return handle_payment_event(event)
+    return check_payment(payment).record

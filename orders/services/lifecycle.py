@@ -437,25 +437,7 @@ def cancel_order(order: Order, *, by: str, actor=None, reason: str = "", shop=No
     return order
 
 
-# --- Beat jobs (idempotent) -----------------------------------------------------------------------
-def cancel_unpaid_orders(*, now=None, limit: int = 500) -> int:
-    """Cancel orders still unpaid after the payment window; returns how many were cancelled."""
-    now = now or timezone.now()
-    ids = list(
-        Order.objects.payment_overdue(now=now)
-        .order_by("payment_due_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    cancelled = 0
-    for order in Order.objects.filter(pk__in=ids).order_by("pk"):
-        try:
-            cancel_order(order, by=CancelledBy.SYSTEM)
-        except ConflictError:
-            continue  # paid or cancelled meanwhile
-        cancelled += 1
-    return cancelled
-
-
+# --- Beat jobs (idempotent; the unpaid timeout is `payment_repair.cancel_unpaid_orders`) ---------
 def complete_due_orders(*, now=None, limit: int = 500) -> int:
     now = now or timezone.now()
     ids = list(Order.objects.due_for_completion(now=now).values_list("pk", flat=True)[:limit])

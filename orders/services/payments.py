@@ -4,6 +4,7 @@
     pay_again(order=..., buyer=...)        # a new payment for the checkout's unpaid orders
     receive_payment_event("offline", body, headers)   # verify (provider) + handle_payment_event
     handle_payment_event(event)            # the one place a payment's state changes
+    check_payment(payment)                 # ask the provider (a lost webhook), then the same
 
 Refunds and cancelled payments are in `orders.services.refunds`; a succeeded payment marks its
 orders paid through `orders.services.lifecycle.mark_orders_paid` (this module sits above both).
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -53,6 +55,13 @@ logger = logging.getLogger(__name__)
 
 OPEN_STATES = (Payment.State.CREATED, Payment.State.PENDING, Payment.State.FAILED)
 Outcome = PaymentEvent.Outcome
+ASKABLE_STATES = (Payment.State.PENDING, Payment.State.FAILED)
+
+# What asking found (besides the outcomes of `PaymentEvent.Outcome`).
+NOT_ASKED = "not_asked"  # no provider reference, or the payment is no longer open
+OPEN = "open"  # nothing final at the provider yet
+UNREACHABLE = "unreachable"  # the provider could not be reached: ask again later
+REFUSED = "refused"  # the provider would not answer (e.g. an unknown reference)
 
 
 # --- Creating payments ----------------------------------------------------------------------------
@@ -154,6 +163,12 @@ def pay_again(*, order: Order, buyer) -> Payment:
     page, the card was declined, or the provider could not be reached)."""
     if order.buyer_id != buyer.pk:
         raise OrdersError(_("Order not found."), code=ErrorCode.NOT_FOUND)
+    # The buyer may have paid already and its webhook be lost: ask before charging again (a
+    # success pays the orders, and the new payment is then refused).
+    for payment in Payment.objects.filter(
+        checkout_id=order.checkout_id, state__in=ASKABLE_STATES, provider_ref__isnull=False
+    ).order_by("pk"):
+        check_payment(payment)
     return start_payment(_payment_to_pay_again(order))  # a reused, pending one is left as it is
 
 
@@ -358,3 +373,40 @@ def _apply_refund_event(record, event: ProviderEvent, payment) -> PaymentEvent:
     succeeded = event.type == EventType.REFUND_SUCCEEDED
     close_refund(refund, succeeded=succeeded, failure=event.failure_reason)
     return _finish(record, Outcome.APPLIED, refund.state, payment)
+
+
+# --- Asking the provider (a webhook may be lost) --------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    payment_id: int
+    outcome: str  # a PaymentEvent.Outcome, or NOT_ASKED, OPEN, UNREACHABLE, REFUSED
+    record: PaymentEvent | None = None
+
+
+def check_payment(payment: Payment) -> Check:
+    """Ask the provider for `payment`'s state (`retrieve_event`: Stripe retrieves the intent, the
+    offline provider reads its own record) and apply the answer as the webhook would, through
+    `handle_payment_event`: a success whose webhook was lost is applied once, and the webhook
+    arriving later changes nothing. For the payment repair job, the unpaid timeout, pay again
+    and Stripe's return page. Outside any transaction; never raises for the provider's sake."""
+    if payment.state not in ASKABLE_STATES or not payment.provider_ref:
+        return Check(payment.pk, NOT_ASKED)
+    try:
+        event = get_provider(payment.provider).retrieve_event(payment.provider_ref)
+    except OSError as error:  # not reachable (Stripe's ConnectionError, a timeout)
+        logger.warning(
+            "payment %s: %s could not be asked (%s); asked again later",
+            payment.pk,
+            payment.provider,
+            error,
+        )
+        return Check(payment.pk, UNREACHABLE)
+    except DomainError as error:
+        logger.warning("payment %s: %s refused to answer: %s", payment.pk, payment.provider, error)
+        return Check(payment.pk, REFUSED)
+    if event is None:
+        return Check(payment.pk, OPEN)
+    record = handle_payment_event(event)
+    if record.outcome == PaymentEvent.Outcome.APPLIED:
+        logger.info("payment %s: %s said %s (applied)", payment.pk, payment.provider, event.type)
+    return Check(payment.pk, record.outcome, record)
