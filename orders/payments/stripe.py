@@ -88,7 +88,12 @@ def configured() -> bool:
     return bool(secret_key())
 
 
-def client() -> stripe.StripeClient:
+# Asking about a payment (the repair job, the unpaid timeout) waits this long per try at most, not
+# the SDK's 80 seconds: a Stripe that hangs is "unreachable" and asked again on the next run.
+RETRIEVE_TIMEOUT_SECONDS = 10
+
+
+def client(*, timeout: float | None = None) -> stripe.StripeClient:
     key = secret_key()
     if not key:
         raise OrdersError(
@@ -99,6 +104,8 @@ def client() -> stripe.StripeClient:
     base = api_base()
     if base:
         options["base_addresses"] = {"api": base, "connect": base, "files": base}
+    if timeout is not None:
+        options["http_client"] = stripe.new_default_http_client(timeout=timeout)
     return stripe.StripeClient(key, **options)
 
 
@@ -182,7 +189,9 @@ class StripeProvider(PaymentProvider):
         so asking twice (or the webhook arriving too) applies it once. `StripeUnavailable` when
         Stripe cannot be reached, `OrdersError` when it refuses (e.g. no such intent)."""
         intent = _call(
-            "retrieve payment intent", client().v1.payment_intents.retrieve, provider_ref
+            "retrieve payment intent",
+            client(timeout=RETRIEVE_TIMEOUT_SECONDS).v1.payment_intents.retrieve,
+            provider_ref,
         )
         data = _as_dict(intent)
         status = data.get("status", "")

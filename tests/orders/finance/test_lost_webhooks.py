@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -205,3 +206,22 @@ def test_pay_again_asks_stripe_first_and_never_charges_a_paid_checkout_twice(
     ) == {Order.State.PAID}
     assert len(stripe_standin.posts_to("/v1/payment_intents")) == 1  # no second charge
     assert Payment.objects.get().state == Payment.State.SUCCEEDED
+
+
+def test_a_stripe_that_hangs_is_unreachable_within_the_timeout_not_the_sdks_80_seconds(
+    paid_at_stripe, settings, monkeypatch
+):
+    payment = paid_at_stripe
+    monkeypatch.setattr(stripe_provider, "RETRIEVE_TIMEOUT_SECONDS", 0.2)
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        settings.STRIPE_API_BASE = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        started = time.monotonic()
+
+        check = services.check_payment(Payment.objects.get(pk=payment.pk))
+
+        elapsed = time.monotonic() - started
+    assert check.outcome == "unreachable"
+    assert elapsed < 10
+    assert Payment.objects.get(pk=payment.pk).state == Payment.State.PENDING
