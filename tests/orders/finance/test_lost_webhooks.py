@@ -17,26 +17,12 @@ from django.utils import timezone
 from catalog.models import StockMovement
 from orders import services, tasks
 from orders.errors import OrdersConflict
-from orders.models import (
-    LedgerEntry,
-    Order,
-    Payment,
-    PaymentEvent,
-    Refund,
-    ShopTransfer,
-)
+from orders.models import LedgerEntry, Order, Payment, PaymentEvent, Refund, ShopTransfer
 from orders.payments import stripe as stripe_provider
 from tests.factories.orders import place
+from tests.orders.finance.test_stripe import connect
 
 pytestmark = pytest.mark.django_db
-
-
-def connect(shop, standin):
-    account = stripe_provider.StripeProvider().create_connected_account(
-        shop_id=shop.pk, email="owner@example.com", idempotency_key=f"acct-{shop.pk}"
-    )
-    shop.stripe_account_id = account
-    shop.save(update_fields=["stripe_account_id"])
 
 
 def overdue(payment, *, minutes: int = 1):
