@@ -10,8 +10,16 @@ from orders import services
 
 @shared_task
 def cancel_unpaid_orders() -> int:
-    """Beat, every minute: cancel orders unpaid after the payment window, release their stock."""
+    """Beat, every minute: cancel orders unpaid after the payment window, release their stock
+    (after asking the provider about their payments: a success pays them instead)."""
     return services.cancel_unpaid_orders()
+
+
+@shared_task
+def repair_pending_payments() -> dict:
+    """Beat, every 5 minutes: ask the provider about payments pending for a few minutes and apply
+    what it says as its webhook would have (a lost webhook)."""
+    return services.repair_pending_payments()
 
 
 @shared_task

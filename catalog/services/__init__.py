@@ -1,10 +1,14 @@
 """Every write of the catalog. Split by sub-domain; the names below are the public interface.
 
-Orders (stock for orders, all lock SKUs in primary-key order and write the ledger):
+Orders (stock for orders, all lock the SKUs' products, then the SKUs, in primary-key order and
+write the ledger):
     reserve_stock(lines, *, order_ref, actor=None)
     release_stock(*, order_ref, lines=None, actor=None, reason="")
     commit_sale(*, order_ref, lines=None, actor=None)
     return_stock(lines, *, order_ref, actor=None, reason="")
+    reserve_stock_for_orders({order_ref: lines}, *, actor=None), commit_sales(*, order_refs)
+        the orders of one checkout at once: all their locks in the one order
+    lock_stock(sku_ids)   the lock itself (placement takes it before pricing the cart)
     lines: [StockLine(sku_id, quantity)] or [(sku_id, quantity)] or [{"sku_id", "quantity"}]
     Errors: InsufficientStock (a ConflictError, HTTP 409) naming the SKU; nothing changed.
 
@@ -20,9 +24,12 @@ from catalog.services.inventory import (
     StockLine,
     adjust_stock,
     commit_sale,
+    commit_sales,
+    lock_stock,
     receive_stock,
     release_stock,
     reserve_stock,
+    reserve_stock_for_orders,
     return_stock,
     set_alert_settings,
 )
@@ -32,10 +39,13 @@ __all__ = [
     "StockLine",
     "adjust_stock",
     "commit_sale",
+    "commit_sales",
+    "lock_stock",
     "receive_stock",
     "refresh_listings",
     "release_stock",
     "reserve_stock",
+    "reserve_stock_for_orders",
     "return_stock",
     "set_alert_settings",
     "sync_shop_listings",

@@ -2,20 +2,25 @@
 
 One internal path, `_apply()`, does all of it inside one transaction:
 
-1. lock the SKUs involved, in primary-key order (`SELECT … ORDER BY id FOR UPDATE`), so two
-   orders touching the same SKUs cannot deadlock;
+1. lock the SKUs and their products in the one lock order (`lock_stock`: by product id, each
+   product before its SKUs, SKUs by id, as a seller's edit of a product and its SKU matrix
+   takes them too), so two paths touching the same SKUs cannot deadlock; FOR NO KEY UPDATE, so
+   inserting a row that references a SKU (whose foreign-key check takes a KEY SHARE lock, at
+   commit) never waits for these locks (docs/architecture.md, "Lock order");
 2. check every line against the locked balances (a clear error naming the SKU, nothing written);
 3. one conditional ``UPDATE … SET stock = stock + change … WHERE stock + change >= 0`` for all
    lines (the CHECK constraint is the last guard), which also sets or clears the SKU's
    low-stock flag;
 4. one INSERT of the ledger rows (`StockMovement`, append-only);
-5. the products' denormalised `total_stock` / `sales_count`, locked in primary-key order after
-   the SKUs;
+5. the products' denormalised `total_stock` / `sales_count` (their rows were locked in step 1);
 6. one `StockAlert` per SKU whose flag went from clear to set (one alert per crossing, not per
    sale), delivered by a Celery task enqueued on commit.
 
 The orders app calls `reserve_stock`, `release_stock`, `commit_sale` and `return_stock` with an
-order reference; sellers call `receive_stock`, `adjust_stock` and `set_stock` (stocktakes).
+order reference; sellers call `receive_stock`, `adjust_stock` and `set_stock` (stocktakes). The
+orders of one checkout (several shops) change together through `reserve_stock_for_orders` and
+`commit_sales`, which take all their locks at once in the one order, never order by order.
+`lock_stock(sku_ids)` is the lock itself (placement takes it before pricing the cart).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogError, ErrorCode, InsufficientStock
-from catalog.models import Product, Sku, StockAlert, StockMovement
+from catalog.models import Sku, StockAlert, StockMovement
 
 Kind = StockMovement.Kind
 MAX_QUANTITY = 1_000_000
@@ -82,14 +87,25 @@ def _sku_name(sku: Sku) -> str:
     return f"{sku.code} ({sku.option_label})" if sku.option_label else sku.code
 
 
-def _lock_skus(sku_ids: Iterable[int], *, shop=None) -> dict[int, Sku]:
-    ids = sorted(set(sku_ids))
-    queryset = Sku.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+def lock_stock(sku_ids: Iterable[int], *, shop=None, strict: bool = True) -> dict[int, Sku]:
+    """Lock the SKUs `sku_ids` and their products for a change of stock, in the one lock order:
+    by product id, each product before its SKUs, the SKUs by id (one statement, FOR NO KEY
+    UPDATE OF the product, then the SKU, of each row in that order). Returns the locked SKUs by
+    id, with their product and shop read. An unknown SKU (or another shop's, with `shop`) is a
+    `CatalogError`, or left out of the answer when not `strict`. Inside the caller's
+    transaction; locking again rows this transaction holds does not wait."""
+    ids = sorted({int(sku_id) for sku_id in sku_ids})
+    skus = Sku.objects.filter(pk__in=ids)
     if shop is not None:
-        queryset = queryset.filter(shop=shop)
-    locked = {sku.pk: sku for sku in queryset}
+        skus = skus.filter(shop=shop)
+    locked = {
+        sku.pk: sku
+        for sku in skus.select_related("product", "shop")
+        .select_for_update(no_key=True, of=("product", "self"))
+        .order_by("product_id", "pk")
+    }
     missing = [sku_id for sku_id in ids if sku_id not in locked]
-    if missing:
+    if missing and strict:
         raise CatalogError(
             _("Unknown SKU: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
             code=ErrorCode.UNKNOWN_SKU,
@@ -116,7 +132,7 @@ RETURNING s.id, s.stock, s.reserved, s.low_stock_alerted
 def _apply(changes: list[_Change], *, actor=None, shop=None) -> list[StockMovement]:
     """Apply `changes` atomically; see the module docstring. Raises before writing anything."""
     with transaction.atomic():
-        skus = _lock_skus([change.sku_id for change in changes], shop=shop)
+        skus = lock_stock([change.sku_id for change in changes], shop=shop)
         # Per SKU totals, checked against the locked balances.
         totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         for change in changes:
@@ -197,9 +213,7 @@ def _update_products(skus: dict[int, Sku], totals: dict[int, list[int]]) -> None
     rows = sorted((pid, d) for pid, d in per_product.items() if d[0] or d[1])
     if not rows:
         return
-    ids = [pid for pid, _ in rows]
-    # Lock the products in primary-key order (after the SKUs, as every stock path does).
-    list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    # The products' rows are locked already (`lock_stock`, before their SKUs).
     values = ", ".join(["(%s::bigint, %s::integer, %s::integer)"] * len(rows))
     params: list = []
     for pid, (stock_change, sold) in rows:
@@ -268,6 +282,18 @@ def _outstanding(order_ref: str, kinds_field: str, *, sku_ids=None) -> dict[int,
     return result
 
 
+def _reserved_for(order_refs: list[str]) -> list[tuple[str, int, int]]:
+    """(reference, SKU, units) still reserved for each of `order_refs`, in one query."""
+    rows = (
+        StockMovement.objects.filter(reference__in=order_refs)
+        .values("reference", "sku_id")
+        .annotate(total=Sum("reserved_change"))
+    )
+    return sorted(
+        (row["reference"], row["sku_id"], row["total"]) for row in rows if row["total"] > 0
+    )
+
+
 def _check_reference(order_ref: str) -> str:
     order_ref = (order_ref or "").strip()
     if not order_ref or len(order_ref) > 64:
@@ -281,9 +307,15 @@ def _check_reference(order_ref: str) -> str:
 
 def reserve_stock(lines, *, order_ref: str, actor=None) -> list[StockMovement]:
     """Hold stock for an unpaid order: stock → reserved. All lines or none (InsufficientStock)."""
-    order_ref = _check_reference(order_ref)
+    return reserve_stock_for_orders({order_ref: lines}, actor=actor)
+
+
+def reserve_stock_for_orders(lines_by_order: dict, *, actor=None) -> list[StockMovement]:
+    """`reserve_stock` for the orders of one checkout ({order_ref: lines}): one lock of all their
+    SKUs, in the one order, and one update. All lines of all orders or none."""
     changes = [
-        _Change(line.sku_id, Kind.RESERVED, -line.quantity, line.quantity, order_ref)
+        _Change(line.sku_id, Kind.RESERVED, -line.quantity, line.quantity, _check_reference(ref))
+        for ref, lines in lines_by_order.items()
         for line in _lines(lines)
     ]
     return _apply(changes, actor=actor)
@@ -301,7 +333,7 @@ def release_stock(*, order_ref: str, lines=None, actor=None, reason: str = ""):
         wanted = _lines(lines) if lines is not None else None
         sku_ids = [line.sku_id for line in wanted] if wanted else None
         if sku_ids:
-            _lock_skus(sku_ids)
+            lock_stock(sku_ids)
         outstanding = _outstanding(order_ref, "reserved", sku_ids=sku_ids)
         if wanted is None:
             wanted = [StockLine(sku_id, qty) for sku_id, qty in sorted(outstanding.items())]
@@ -339,7 +371,7 @@ def commit_sale(*, order_ref: str, lines=None, actor=None) -> list[StockMovement
         wanted = _lines(lines) if lines is not None else None
         sku_ids = [line.sku_id for line in wanted] if wanted else None
         if sku_ids:
-            _lock_skus(sku_ids)
+            lock_stock(sku_ids)
         outstanding = _outstanding(order_ref, "reserved", sku_ids=sku_ids)
         if wanted is None:
             wanted = [StockLine(sku_id, qty) for sku_id, qty in sorted(outstanding.items())]
@@ -353,12 +385,21 @@ def commit_sale(*, order_ref: str, lines=None, actor=None) -> list[StockMovement
         return _apply(changes, actor=actor)
 
 
+def commit_sales(*, order_refs: Iterable[str], actor=None) -> list[StockMovement]:
+    """`commit_sale` of everything still reserved for several orders (one payment of a checkout
+    with orders of several shops): one lock of all their SKUs in the one order, one update. Safe
+    to call twice."""
+    reserved = _reserved_for(sorted({_check_reference(ref) for ref in order_refs}))
+    changes = [_Change(sku_id, Kind.SOLD, 0, -units, ref) for ref, sku_id, units in reserved]
+    return _apply(changes, actor=actor) if changes else []
+
+
 def return_stock(lines, *, order_ref: str, actor=None, reason: str = "") -> list[StockMovement]:
     """Returned goods go back into stock; at most what was sold for `order_ref`, per SKU."""
     order_ref = _check_reference(order_ref)
     with transaction.atomic():
         wanted = _lines(lines)
-        _lock_skus([line.sku_id for line in wanted])
+        lock_stock([line.sku_id for line in wanted])
         sold = _outstanding(order_ref, "sold", sku_ids=[line.sku_id for line in wanted])
         for line in wanted:
             if line.quantity > sold.get(line.sku_id, 0):
@@ -455,7 +496,7 @@ def set_stock_levels(
                 field="counted",
             )
     with transaction.atomic():
-        skus = _lock_skus(levels, shop=shop)
+        skus = lock_stock(levels, shop=shop)
         result = {}
         changes = []
         for sku_id in sorted(levels):
@@ -487,7 +528,7 @@ def set_alert_settings(
             field="lead_time_days",
         )
     with transaction.atomic():
-        locked = _lock_skus([sku.pk], shop=shop)[sku.pk]
+        locked = lock_stock([sku.pk], shop=shop)[sku.pk]
         now = timezone.now()
         alerted = locked.stock <= warning_line
         fields = {"warning_line": warning_line, "low_stock_alerted": alerted, "updated_at": now}

@@ -14,7 +14,9 @@ and every change of state goes through
 
     transition(application, to="approved", actor=reviewer, reason="", changes={"decided_at": now})
 
-which locks the row (`select_for_update`), checks the table against the *locked* current state,
+which locks the row (`select_for_update(no_key=True)`: FOR NO KEY UPDATE, so inserting a row
+that references this one, whose foreign-key check takes a KEY SHARE lock, does not wait for it;
+see "Lock order" in docs/architecture.md), checks the table against the *locked* current state,
 writes the new state (plus any `changes` made together with it) and one `StateEvent` row, all in
 one transaction. A transition not in the table raises `ConflictError` (HTTP 409 in the API, a
 form/message error in pages) and changes nothing.
@@ -80,7 +82,7 @@ def transition(
     machine = machine or type(obj).state_machine
     changes = dict(changes or {})
     with transaction.atomic():
-        locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+        locked = type(obj)._base_manager.select_for_update(no_key=True).get(pk=obj.pk)
         current = getattr(locked, machine.field)
         if not machine.can(current, to):
             raise ConflictError(

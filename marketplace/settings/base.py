@@ -344,6 +344,12 @@ PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="offline")
 # confirm their own payments) and Stripe test keys only with TEST_DEPLOYMENT=true, and then every
 # page and the admin carry a banner saying so (templates/includes/test_deployment_banner.html).
 TEST_DEPLOYMENT = env.bool("TEST_DEPLOYMENT", default=False)
+
+# Lost webhooks (orders.services.payment_repair): the provider is asked about payments pending
+# this many minutes, and, while it cannot be reached, the unpaid timeout waits at most this many
+# minutes past an order's deadline before cancelling it anyway.
+ORDERS_PAYMENT_REPAIR_AFTER_MINUTES = env.int("ORDERS_PAYMENT_REPAIR_AFTER_MINUTES", default=5)
+ORDERS_PAYMENT_REPAIR_GRACE_MINUTES = env.int("ORDERS_PAYMENT_REPAIR_GRACE_MINUTES", default=60)
 # The cart badge in the storefront header (`cart_count`, at most one query, only when shown).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("orders.context_processors.cart")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("catalog.context_processors.menu")

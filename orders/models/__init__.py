@@ -2,6 +2,7 @@
 
 from orders.models.cart import MAX_LINE_QUANTITY, Cart, CartLine
 from orders.models.ledger import *  # noqa: F403 - the money side: ledger, transfers, statements
+from orders.models.offline import OfflineIntent
 from orders.models.orders import Checkout, InvoiceType, Order, OrderLine
 from orders.models.payments import Payment, PaymentAllocation, PaymentEvent, Refund
 
@@ -11,6 +12,7 @@ __all__ = [
     "CartLine",
     "Checkout",
     "InvoiceType",
+    "OfflineIntent",
     "Order",
     "OrderLine",
     "Payment",

@@ -5,6 +5,7 @@
     payment.provider_ref = session.provider_ref             # the intent's id at the provider
     # the buyer pays at session.redirect_url (or on our page with session.client_data)
     event = provider.parse_event(body, headers)             # verifies the signature, or raises
+    event = provider.retrieve_event(provider_ref)           # or: ask it (a webhook got lost)
     orders.services.handle_payment_event(event)             # the ONE place payment state changes
     provider.refund(RefundRequest(...))                     # money back for one order
 
@@ -146,6 +147,15 @@ class PaymentProvider(ABC):
 
     def cancel_payment(self, *, provider_ref: str) -> None:  # noqa: B027 - optional hook
         """Cancel an unpaid payment at the provider (superseded, or its orders cancelled)."""
+
+    @abstractmethod
+    def retrieve_event(self, provider_ref: str) -> ProviderEvent | None:
+        """The payment's current state, asked of the provider (server to server), as an event for
+        `handle_payment_event`, or None while nothing is final (the buyer has not paid yet). The
+        event's id names the state (`sync_<reference>_<status>`), so asking twice, or the webhook
+        arriving too, applies it once. Raises an `OSError` (`ConnectionError`) when the provider
+        cannot be reached, a `DomainError` when it refuses to answer (e.g. an unknown reference);
+        `orders.services.payment_repair` calls it outside any transaction."""
 
     @abstractmethod
     def refund(self, request: RefundRequest) -> RefundResult:

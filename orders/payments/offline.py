@@ -3,15 +3,19 @@
 It behaves like a card provider reached through webhooks, so the rest of the platform cannot tell
 the difference:
 
-1. `create_payment` answers a `off_pi_…` reference and the URL of our own test-mode page
-   (`orders:payment-offline`), clearly labelled as such, where the buyer chooses
+1. `create_payment` writes the provider's own record of the payment (`OfflineIntent`, what
+   Stripe keeps as a PaymentIntent) and answers its `off_pi_…` reference and the URL of our own
+   test-mode page (`orders:payment-offline`), clearly labelled as such, where the buyer chooses
    "pay (test)" or "decline (test)";
-2. that choice does not touch the payment: `confirm()` builds a provider event (the shape of a
-   Stripe `payment_intent.succeeded` / `payment_intent.payment_failed`), signs it with
-   `OFFLINE_PAYMENT_SECRET` and queues it for delivery (`orders.tasks.deliver_payment_event`);
+2. that choice does not touch our payment: `confirm()` records it on the provider's side and
+   builds a provider event (the shape of a Stripe `payment_intent.succeeded` /
+   `payment_intent.payment_failed`), signed with `OFFLINE_PAYMENT_SECRET`, which the page queues
+   for delivery (`orders.tasks.deliver_payment_event`);
 3. delivery verifies the signature (`parse_event`) and hands the event to
    `orders.services.handle_payment_event`, exactly as the Stripe webhook endpoint does. The same
-   signed body can also be POSTed to `/api/v1/payments/webhooks/offline/`.
+   signed body can also be POSTed to `/api/v1/payments/webhooks/offline/`;
+4. when a delivery is lost, `retrieve_event` answers what the provider's record says, as Stripe's
+   retrieve of an intent does (`orders.services.payment_repair`).
 
 Refunds succeed at once with an `off_re_…` reference.
 """
@@ -31,7 +35,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from marketplace.core.money import from_minor, to_minor
-from orders.errors import ErrorCode, PaymentEventError
+from orders.errors import ErrorCode, OrdersError, PaymentEventError
+from orders.models import OfflineIntent
 from orders.payments.base import (
     DEFAULT_TOLERANCE_SECONDS,
     EventType,
@@ -70,14 +75,82 @@ class OfflineProvider(PaymentProvider):
 
     def create_payment(self, request: PaymentRequest) -> PaymentSession:
         reference = f"off_pi_{secrets.token_hex(12)}"
+        OfflineIntent.objects.create(
+            reference=reference,
+            payment_id=request.payment_id,
+            checkout_token=request.checkout_token,
+            amount=request.amount,
+            currency=request.currency,
+        )
         return PaymentSession(
             provider_ref=reference,
             client_data={"test_mode": True, "amount_minor": to_minor(request.amount)},
             redirect_url=reverse("payment-offline", args=[reference]),
         )
 
+    def cancel_payment(self, *, provider_ref: str) -> None:
+        OfflineIntent.objects.filter(reference=provider_ref).exclude(
+            status=OfflineIntent.Status.SUCCEEDED
+        ).update(status=OfflineIntent.Status.CANCELED)
+
     def refund(self, request: RefundRequest) -> RefundResult:
         return RefundResult(provider_ref=f"off_re_{secrets.token_hex(12)}", succeeded=True)
+
+    # --- The buyer's choice on the test page, and asking for it later ------------------------
+    def confirm(self, *, provider_ref: str, outcome: str, failure_reason: str = ""):
+        """The buyer paid (or declined) on the test page: recorded on the provider's side, and
+        returned as a signed event `(body, headers)` for delivery. A paid or cancelled payment
+        cannot be paid again (`OrdersError`)."""
+        if outcome not in OUTCOMES:
+            raise PaymentEventError(_("Unknown outcome."), code=ErrorCode.BAD_EVENT)
+        status = OfflineIntent.Status
+        paid = outcome == "succeeded"
+        changed = OfflineIntent.objects.filter(
+            reference=provider_ref, status=status.REQUIRES_PAYMENT_METHOD
+        ).update(
+            status=status.SUCCEEDED if paid else status.REQUIRES_PAYMENT_METHOD,
+            last_error="" if paid else failure_reason[:300],
+        )
+        intent = OfflineIntent.objects.filter(reference=provider_ref).first()
+        if not changed or intent is None:
+            raise OrdersError(_("This payment is no longer open."), code=ErrorCode.NOT_PAYABLE)
+        body = self.build_event(
+            provider_ref=intent.reference,
+            outcome=outcome,
+            amount=intent.amount,
+            currency=intent.currency,
+            checkout_token=intent.checkout_token,
+            payment_id=intent.payment_id,
+            failure_reason=failure_reason,
+        )
+        return body, self.sign(body)
+
+    def retrieve_event(self, provider_ref: str) -> ProviderEvent | None:
+        intent = OfflineIntent.objects.filter(reference=provider_ref).first()
+        if intent is None:
+            return None  # made before the provider kept records: it knows nothing
+        status = OfflineIntent.Status
+        if intent.status == status.SUCCEEDED:
+            raw = "payment_intent.succeeded"
+        elif intent.status == status.CANCELED:
+            raw = "payment_intent.canceled"
+        elif intent.last_error:
+            raw = "payment_intent.payment_failed"
+        else:
+            return None  # the buyer has not chosen yet
+        event_id = f"sync_{intent.reference}_{intent.status}"
+        return ProviderEvent(
+            provider=self.name,
+            event_id=event_id,
+            type=EVENT_TYPES[raw],
+            raw_type=raw,
+            payment_ref=intent.reference,
+            amount=intent.amount,
+            currency=intent.currency.upper(),
+            checkout_token=intent.checkout_token,
+            failure_reason=intent.last_error,
+            payload={"id": event_id, "type": raw, "data": {"object": _as_intent(intent)}},
+        )
 
     # --- Events ------------------------------------------------------------------------------
     def build_event(
@@ -151,3 +224,16 @@ class OfflineProvider(PaymentProvider):
             failure_reason=str((intent.get("last_payment_error") or {}).get("message", ""))[:300],
             payload=data,
         )
+
+
+def _as_intent(intent: OfflineIntent) -> dict:
+    """The record in the shape of the intent inside an event's payload."""
+    return {
+        "id": intent.reference,
+        "object": "payment_intent",
+        "status": intent.status,
+        "amount": to_minor(intent.amount, intent.currency),
+        "currency": intent.currency.lower(),
+        "metadata": {"checkout": intent.checkout_token, "payment": str(intent.payment_id)},
+        "last_payment_error": {"message": intent.last_error} if intent.last_error else None,
+    }

@@ -88,7 +88,12 @@ def configured() -> bool:
     return bool(secret_key())
 
 
-def client() -> stripe.StripeClient:
+# Asking about a payment (the repair job, the unpaid timeout) waits this long per try at most, not
+# the SDK's 80 seconds: a Stripe that hangs is "unreachable" and asked again on the next run.
+RETRIEVE_TIMEOUT_SECONDS = 10
+
+
+def client(*, timeout: float | None = None) -> stripe.StripeClient:
     key = secret_key()
     if not key:
         raise OrdersError(
@@ -99,6 +104,8 @@ def client() -> stripe.StripeClient:
     base = api_base()
     if base:
         options["base_addresses"] = {"api": base, "connect": base, "files": base}
+    if timeout is not None:
+        options["http_client"] = stripe.new_default_http_client(timeout=timeout)
     return stripe.StripeClient(key, **options)
 
 
@@ -179,9 +186,12 @@ class StripeProvider(PaymentProvider):
     def retrieve_event(self, provider_ref: str) -> ProviderEvent | None:
         """The intent's current state, read from Stripe (server to server), as an event for
         `handle_payment_event`; None while the buyer has not finished. Its id names the state,
-        so asking twice (or the webhook arriving too) applies it once."""
+        so asking twice (or the webhook arriving too) applies it once. `StripeUnavailable` when
+        Stripe cannot be reached, `OrdersError` when it refuses (e.g. no such intent)."""
         intent = _call(
-            "retrieve payment intent", client().v1.payment_intents.retrieve, provider_ref
+            "retrieve payment intent",
+            client(timeout=RETRIEVE_TIMEOUT_SECONDS).v1.payment_intents.retrieve,
+            provider_ref,
         )
         data = _as_dict(intent)
         status = data.get("status", "")
@@ -443,18 +453,10 @@ def charge_of(payment) -> str:
 def refresh(payment):
     """Ask Stripe (server to server) for the state of `payment`'s intent and apply it through
     `handle_payment_event`, e.g. when the buyer comes back to the success page before the webhook
-    arrived. Returns the recorded event, or None (nothing final yet, or Stripe unreachable)."""
-    from orders.models import Payment
-    from orders.services.payments import handle_payment_event
+    arrived. Returns the recorded event, or None (nothing final yet, or Stripe unreachable).
+    The same check as the payment repair job's (`orders.services.payments.check_payment`)."""
+    from orders.services.payments import check_payment
 
-    if payment.provider != StripeProvider.name or not payment.provider_ref:
+    if payment.provider != StripeProvider.name:
         return None
-    if payment.state not in (Payment.State.CREATED, Payment.State.PENDING, Payment.State.FAILED):
-        return None
-    try:
-        event = StripeProvider().retrieve_event(payment.provider_ref)
-    except (OrdersError, StripeUnavailable):
-        return None
-    if event is None:
-        return None
-    return handle_payment_event(event)
+    return check_payment(payment).record

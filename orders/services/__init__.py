@@ -9,13 +9,17 @@ Placement (orders.services.placement)
                 created)
 Payments (orders.services.payments)
     start_payment(payment), pay_again(order=, buyer=), receive_payment_event(provider, body,
-    headers), handle_payment_event(ProviderEvent) -> PaymentEvent
+    headers), handle_payment_event(ProviderEvent) -> PaymentEvent, check_payment(payment) -> Check
 Lifecycle (orders.services.lifecycle)
-    mark_paid(order, payment=), accept_order(order, shop=, actor=), accept_orders(shop=, actor=,
-    numbers=), cancel_order(order, by=, actor=, reason=, shop=), record_shipment(order, shop=,
-    actor=, quantities=), mark_delivered(order, actor=), confirm_receipt(order, buyer=),
-    complete_order(order), flag_problem(order, kind=, note=), resolve_problem(order, shop=, actor=),
-    beat jobs: cancel_unpaid_orders(), complete_due_orders(), confirm_overdue_receipts()
+    mark_paid(order, payment=), mark_orders_paid(orders, payment=), accept_order(order, shop=,
+    actor=), accept_orders(shop=, actor=, numbers=), cancel_order(order, by=, actor=, reason=,
+    shop=), record_shipment(order, shop=, actor=, quantities=), mark_delivered(order, actor=),
+    confirm_receipt(order, buyer=), complete_order(order), flag_problem(order, kind=, note=),
+    resolve_problem(order, shop=, actor=), beat jobs: complete_due_orders(),
+    confirm_overdue_receipts()
+Payment repair (orders.services.payment_repair)
+    beat jobs: repair_pending_payments() (ask the provider about payments pending for minutes: a
+    lost webhook), cancel_unpaid_orders() (the unpaid timeout, which asks the provider first)
 Refunds (orders.services.refunds): every refund goes through create_refund, capped at what is left
     refundable(order) -> Refundable, create_refund(order=, reason=, amount= or lines=, payment=,
     actor=, cap=), refund_order(order, reason=, actor=), process_refund(refund_id),
@@ -23,6 +27,7 @@ Refunds (orders.services.refunds): every refund goes through create_refund, capp
 
 Who imports whom (at module level; no loop):
 
+    payment_repair -> payments, lifecycle
     placement -> payments, lifecycle      payments -> lifecycle, refunds
     lifecycle -> refunds                  refunds  -> no other service
     cart      -> orders.selectors (read rules such as `sku_problem`; selectors import no service)
@@ -43,18 +48,20 @@ from orders.services.lifecycle import (
     accept_order,
     accept_orders,
     cancel_order,
-    cancel_unpaid_orders,
     complete_due_orders,
     complete_order,
     confirm_overdue_receipts,
     confirm_receipt,
     flag_problem,
     mark_delivered,
+    mark_orders_paid,
     mark_paid,
     record_shipment,
     resolve_problem,
 )
+from orders.services.payment_repair import cancel_unpaid_orders, repair_pending_payments
 from orders.services.payments import (
+    check_payment,
     handle_payment_event,
     pay_again,
     receive_payment_event,
@@ -78,6 +85,7 @@ __all__ = [
     "add_to_cart",
     "cancel_order",
     "cancel_unpaid_orders",
+    "check_payment",
     "complete_due_orders",
     "complete_order",
     "confirm_overdue_receipts",
@@ -86,6 +94,7 @@ __all__ = [
     "flag_problem",
     "handle_payment_event",
     "mark_delivered",
+    "mark_orders_paid",
     "mark_paid",
     "merge_guest_cart",
     "pay_again",
@@ -96,6 +105,7 @@ __all__ = [
     "refund_order",
     "refundable",
     "remove_line",
+    "repair_pending_payments",
     "resolve_problem",
     "start_payment",
     "update_quantity",

@@ -4,8 +4,10 @@ Every change goes through `marketplace.core.states.transition` (row lock, table 
 row), so an action that does not fit the order's state raises a 409 `ConflictError` and changes
 nothing, and the beat jobs below are idempotent: a second run finds nothing left to move.
 
-Lock order, the same on every path so two of them cannot deadlock: payments (by primary key),
-then orders (by primary key), then SKUs (catalog.services, by primary key).
+Lock order, the same on every path so two of them cannot deadlock (docs/architecture.md, "Lock
+order"): payments (by primary key), then orders (by primary key), then stock (catalog.services:
+products, then SKUs, by primary key), all `FOR NO KEY UPDATE`. Several orders' stock changes in
+one call (`mark_orders_paid` → `catalog.services.commit_sales`), never order by order.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog import services as catalog_services
 from catalog.models import Category
+from marketplace.core.db import retry_on_deadlock
 from marketplace.core.errors import ConflictError
 from marketplace.core.models import StateEvent
 from marketplace.core.notifications import notify
@@ -118,12 +121,21 @@ def notify_shop(order: Order, *, title, body="") -> None:
 
 # --- Paid ---------------------------------------------------------------------------------------
 def mark_paid(order: Order, *, payment: Payment | None, now=None) -> Order:
-    """The order's payment succeeded: sell its reserved stock, freeze what the ledger needs
-    (each line's category commission rate, the shop's type and rate), start the seller's
-    processing clock. Call inside the transaction that locked the payment and the order."""
+    """The order's payment succeeded; see `mark_orders_paid`."""
+    mark_orders_paid([order], payment=payment, now=now)
+    return order
+
+
+def mark_orders_paid(orders: list[Order], *, payment: Payment | None, now=None) -> list[Order]:
+    """The payment of `orders` (of one checkout, locked, by primary key) succeeded: sell their
+    reserved stock (all SKUs at once, in the lock order), freeze what the ledger needs (each
+    line's category commission rate, the shop's type and rate), start the seller's processing
+    clock. Call inside the transaction that locked the payment and the orders."""
     now = now or timezone.now()
-    catalog_services.commit_sale(order_ref=order.number)
-    lines = list(OrderLine.objects.filter(order=order))
+    if not orders:
+        return orders
+    catalog_services.commit_sales(order_refs=[order.number for order in orders])
+    lines = list(OrderLine.objects.filter(order__in=orders))
     rates = dict(
         Category.objects.filter(pk__in={line.category_id_snapshot for line in lines}).values_list(
             "pk", "commission_rate"
@@ -132,6 +144,12 @@ def mark_paid(order: Order, *, payment: Payment | None, now=None) -> Order:
     for line in lines:
         line.commission_rate = rates.get(line.category_id_snapshot)
     OrderLine.objects.bulk_update(lines, ["commission_rate"])
+    for order in orders:
+        _paid(order, payment=payment, now=now)
+    return orders
+
+
+def _paid(order: Order, *, payment: Payment | None, now) -> None:
     shop = order.shop
     transition(
         order,
@@ -152,7 +170,6 @@ def mark_paid(order: Order, *, payment: Payment | None, now=None) -> Order:
             % {"number": order.number, "minutes": int(processing_window().total_seconds() // 60)}
         ),
     )
-    return order
 
 
 # --- Seller actions -------------------------------------------------------------------------------
@@ -204,12 +221,14 @@ def record_shipment(
     """
     _check_shop(order, shop)
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
         if locked.state not in (State.PAID, State.ACCEPTED, State.PARTLY_SHIPPED):
             raise OrdersConflict(
                 _("Only paid or accepted orders can be shipped."), code="invalid_transition"
             )
-        lines = list(OrderLine.objects.select_for_update().filter(order=order).order_by("pk"))
+        lines = list(
+            OrderLine.objects.select_for_update(no_key=True).filter(order=order).order_by("pk")
+        )
         wanted = quantities or {line.pk: line.quantity_to_ship for line in lines}
         by_id = {line.pk: line for line in lines}
         for line_id, units in wanted.items():
@@ -264,7 +283,7 @@ def confirm_receipt(order: Order, *, buyer) -> Order:
 def complete_order(order: Order, *, now=None) -> Order:
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
         if locked.complete_after is None or locked.complete_after > now:
             raise OrdersConflict(_("The return window has not ended yet."), code="too_early")
         transition(
@@ -284,7 +303,7 @@ def flag_problem(order: Order, *, kind: str, note: str = "", actor=None) -> Orde
         raise OrdersError(_("Unknown kind of exception."), code=ErrorCode.INVALID, field="kind")
     note = _clean_reason(note, required=False)
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
         locked.exception = kind
         locked.exception_note = note
         locked.exception_due_at = timezone.now() + exception_window()
@@ -305,7 +324,7 @@ def resolve_problem(order: Order, *, shop, actor, note: str = "") -> Order:
     _check_shop(order, shop)
     note = _clean_reason(note, required=False)
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
         if not locked.exception:
             raise OrdersConflict(_("This order has no open exception."), code="no_exception")
         kind = Order.Problem(locked.exception).label
@@ -331,6 +350,7 @@ CANCEL_REASONS = {
 }
 
 
+@retry_on_deadlock
 def cancel_order(order: Order, *, by: str, actor=None, reason: str = "", shop=None) -> Order:
     """Cancel before shipping. `by`: buyer (their own order), seller (`shop=`, reason required),
     system (unpaid past its deadline), platform. Unpaid: the reservation is released and the
@@ -352,7 +372,7 @@ def cancel_order(order: Order, *, by: str, actor=None, reason: str = "", shop=No
     with transaction.atomic():
         payments = lock_payments(order)  # all the checkout's: open ones, and a paid one to refund
         open_payments = [p for p in payments if p.state in OPEN_PAYMENT_STATES]
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
         if locked.state not in allowed:
             if locked.state == State.CANCELLED:
                 message = _("This order is already cancelled.")
@@ -414,25 +434,7 @@ def cancel_order(order: Order, *, by: str, actor=None, reason: str = "", shop=No
     return order
 
 
-# --- Beat jobs (idempotent) -----------------------------------------------------------------------
-def cancel_unpaid_orders(*, now=None, limit: int = 500) -> int:
-    """Cancel orders still unpaid after the payment window; returns how many were cancelled."""
-    now = now or timezone.now()
-    ids = list(
-        Order.objects.payment_overdue(now=now)
-        .order_by("payment_due_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    cancelled = 0
-    for order in Order.objects.filter(pk__in=ids).order_by("pk"):
-        try:
-            cancel_order(order, by=CancelledBy.SYSTEM)
-        except ConflictError:
-            continue  # paid or cancelled meanwhile
-        cancelled += 1
-    return cancelled
-
-
+# --- Beat jobs (idempotent; the unpaid timeout is `payment_repair.cancel_unpaid_orders`) ---------
 def complete_due_orders(*, now=None, limit: int = 500) -> int:
     now = now or timezone.now()
     ids = list(Order.objects.due_for_completion(now=now).values_list("pk", flat=True)[:limit])

@@ -4,9 +4,10 @@
     pay_again(order=..., buyer=...)        # a new payment for the checkout's unpaid orders
     receive_payment_event("offline", body, headers)   # verify (provider) + handle_payment_event
     handle_payment_event(event)            # the one place a payment's state changes
+    check_payment(payment)                 # ask the provider (a lost webhook), then the same
 
 Refunds and cancelled payments are in `orders.services.refunds`; a succeeded payment marks its
-orders paid through `orders.services.lifecycle.mark_paid` (this module sits above both).
+orders paid through `orders.services.lifecycle.mark_orders_paid` (this module sits above both).
 
 `handle_payment_event` is idempotent: the event row is unique per (provider, event id), so a
 replayed delivery is recognised and changes nothing; an event that comes late or out of order
@@ -15,16 +16,23 @@ below, never by trusting the newest message:
 
 - unknown payment reference, or amount / currency / checkout not ours: recorded, nothing changes
   (a mismatch also flags the orders with a "payment problem" for people to look at);
-- success: the payment succeeds; each order still waiting is paid (`lifecycle.mark_paid`); an
-  order cancelled meanwhile, or already paid by another payment, gets its share refunded;
+- success: the payment succeeds; the orders still waiting are paid
+  (`lifecycle.mark_orders_paid`); an order cancelled meanwhile, or already paid by another
+  payment, gets its share refunded;
 - failure: only a payment still waiting becomes failed (the buyer may pay again);
 - a success never becomes a failure.
+
+Locks, in the one order (docs/architecture.md, "Lock order"): the event's row, the payment, its
+orders by primary key, then their stock (products, SKUs) at once. `handle_payment_event` and
+`pay_again` run their transaction again when PostgreSQL aborted it for a deadlock or a
+serialization failure (`marketplace.core.db.retry_on_deadlock`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -32,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.core.db import retry_on_deadlock
 from marketplace.core.errors import ConflictError, DomainError
 from marketplace.core.money import to_minor
 from marketplace.core.states import transition
@@ -39,13 +48,20 @@ from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import Order, Payment, PaymentAllocation, PaymentEvent, Refund
 from orders.payments import get_provider
 from orders.payments.base import EventType, OrderPart, PaymentRequest, ProviderEvent
-from orders.services.lifecycle import flag_problem, mark_paid
+from orders.services.lifecycle import flag_problem, mark_orders_paid
 from orders.services.refunds import cancel_open_payment, close_refund, create_refund
 
 logger = logging.getLogger(__name__)
 
 OPEN_STATES = (Payment.State.CREATED, Payment.State.PENDING, Payment.State.FAILED)
 Outcome = PaymentEvent.Outcome
+ASKABLE_STATES = (Payment.State.PENDING, Payment.State.FAILED)
+
+# What asking found (besides the outcomes of `PaymentEvent.Outcome`).
+NOT_ASKED = "not_asked"  # no provider reference, or the payment is no longer open
+OPEN = "open"  # nothing final at the provider yet
+UNREACHABLE = "unreachable"  # the provider could not be reached: ask again later
+REFUSED = "refused"  # the provider would not answer (e.g. an unknown reference)
 
 
 # --- Creating payments ----------------------------------------------------------------------------
@@ -147,39 +163,51 @@ def pay_again(*, order: Order, buyer) -> Payment:
     page, the card was declined, or the provider could not be reached)."""
     if order.buyer_id != buyer.pk:
         raise OrdersError(_("Order not found."), code=ErrorCode.NOT_FOUND)
-    with transaction.atomic():
-        open_payments = list(
-            Payment.objects.select_for_update()
-            .filter(checkout_id=order.checkout_id, state__in=OPEN_STATES)
-            .order_by("pk")
+    # The buyer may have paid already and its webhook be lost: ask before charging again (a
+    # success pays the orders, and the new payment is then refused).
+    for payment in Payment.objects.filter(
+        checkout_id=order.checkout_id, state__in=ASKABLE_STATES, provider_ref__isnull=False
+    ).order_by("pk"):
+        check_payment(payment)
+    return start_payment(_payment_to_pay_again(order))  # a reused, pending one is left as it is
+
+
+@retry_on_deadlock
+@transaction.atomic
+def _payment_to_pay_again(order: Order) -> Payment:
+    """The open payment that covers exactly the checkout's orders still payable, or a new one
+    (the others are cancelled)."""
+    open_payments = list(
+        Payment.objects.select_for_update(no_key=True)
+        .filter(checkout_id=order.checkout_id, state__in=OPEN_STATES)
+        .order_by("pk")
+    )
+    waiting = list(
+        Order.objects.select_for_update(no_key=True)
+        .filter(checkout_id=order.checkout_id, state=Order.State.PENDING_PAYMENT)
+        .order_by("pk")
+    )
+    if order.pk not in {o.pk for o in waiting}:
+        order.refresh_from_db(fields=["state"])
+        raise OrdersConflict(
+            _("This order cannot be paid: it is %(state)s.")
+            % {"state": order.get_state_display().lower()},
+            code=ErrorCode.NOT_PAYABLE,
         )
-        waiting = list(
-            Order.objects.select_for_update()
-            .filter(checkout_id=order.checkout_id, state=Order.State.PENDING_PAYMENT)
-            .order_by("pk")
+    now = timezone.now()
+    waiting = [o for o in waiting if o.payment_due_at > now]
+    if not any(o.pk == order.pk for o in waiting):
+        raise OrdersConflict(
+            _("The time to pay for this order has run out."), code=ErrorCode.NOT_PAYABLE
         )
-        if order.pk not in {o.pk for o in waiting}:
-            order.refresh_from_db(fields=["state"])
-            raise OrdersConflict(
-                _("This order cannot be paid: it is %(state)s.")
-                % {"state": order.get_state_display().lower()},
-                code=ErrorCode.NOT_PAYABLE,
-            )
-        now = timezone.now()
-        waiting = [o for o in waiting if o.payment_due_at > now]
-        if not any(o.pk == order.pk for o in waiting):
-            raise OrdersConflict(
-                _("The time to pay for this order has run out."), code=ErrorCode.NOT_PAYABLE
-            )
-        wanted = {(o.pk, o.total) for o in waiting}
-        for payment in reversed(open_payments):
-            covered = set(payment.allocations.values_list("order_id", "amount"))
-            if payment.state == Payment.State.PENDING and covered == wanted:
-                return payment  # the buyer came back: the same payment is still open
-        for payment in open_payments:
-            cancel_open_payment(payment, reason=_("Replaced by a new payment."))
-        payment = create_payment(checkout=order.checkout, orders=waiting)
-    return start_payment(payment)
+    wanted = {(o.pk, o.total) for o in waiting}
+    for payment in reversed(open_payments):
+        covered = set(payment.allocations.values_list("order_id", "amount"))
+        if payment.state == Payment.State.PENDING and covered == wanted:
+            return payment  # the buyer came back: the same payment is still open
+    for payment in open_payments:
+        cancel_open_payment(payment, reason=_("Replaced by a new payment."))
+    return create_payment(checkout=order.checkout, orders=waiting)
 
 
 # --- Events ---------------------------------------------------------------------------------------
@@ -205,7 +233,9 @@ def _record(event: ProviderEvent) -> PaymentEvent:
         ],
         ignore_conflicts=True,  # already stored: the unique constraint keeps the first
     )
-    return PaymentEvent.objects.select_for_update().get(provider=event.provider, event_id=event_id)
+    return PaymentEvent.objects.select_for_update(no_key=True).get(
+        provider=event.provider, event_id=event_id
+    )
 
 
 def _finish(record: PaymentEvent, outcome: str, note: str = "", payment=None) -> PaymentEvent:
@@ -237,6 +267,7 @@ def _mismatch(event: ProviderEvent, payment: Payment) -> str:
     return ""
 
 
+@retry_on_deadlock
 def handle_payment_event(event: ProviderEvent) -> PaymentEvent:
     """Apply one verified provider event, once. Returns the recorded event with its outcome."""
     with transaction.atomic():
@@ -244,7 +275,7 @@ def handle_payment_event(event: ProviderEvent) -> PaymentEvent:
         if record.processed_at is not None:
             return record  # a replay of an event we already handled
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(no_key=True, of=("self",))
             .select_related("checkout")
             .filter(provider=event.provider, provider_ref=event.payment_ref)
             .first()
@@ -295,25 +326,26 @@ def _apply_success(record: PaymentEvent, payment: Payment) -> PaymentEvent:
     )
     allocations = {a.order_id: a for a in payment.allocations.all()}
     orders = list(
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(no_key=True, of=("self",))  # never the shop's row
         .filter(pk__in=list(allocations))
         .select_related("shop")
         .order_by("pk")
     )
-    paid, refunded = [], []
+    waiting = [order for order in orders if order.state == Order.State.PENDING_PAYMENT]
+    mark_orders_paid(waiting, payment=payment, now=now)  # their stock at once, in lock order
+    paid = [order.number for order in waiting]
+    refunded = []
     for order in orders:
-        if order.state == Order.State.PENDING_PAYMENT:
-            mark_paid(order, payment=payment, now=now)
-            paid.append(order.number)
-        else:
-            reason = (
-                Refund.Reason.LATE_PAYMENT
-                if order.state == Order.State.CANCELLED
-                else Refund.Reason.DUPLICATE_PAYMENT
-            )
-            amount = allocations[order.pk].amount
-            create_refund(order=order, payment=payment, amount=amount, reason=reason, cap=True)
-            refunded.append(order.number)
+        if order.number in paid:
+            continue
+        reason = (
+            Refund.Reason.LATE_PAYMENT
+            if order.state == Order.State.CANCELLED
+            else Refund.Reason.DUPLICATE_PAYMENT
+        )
+        amount = allocations[order.pk].amount
+        create_refund(order=order, payment=payment, amount=amount, reason=reason, cap=True)
+        refunded.append(order.number)
     note = _("paid: %(paid)s; refunded: %(refunded)s") % {
         "paid": ", ".join(paid) or "—",
         "refunded": ", ".join(refunded) or "—",
@@ -342,3 +374,40 @@ def _apply_refund_event(record, event: ProviderEvent, payment) -> PaymentEvent:
     succeeded = event.type == EventType.REFUND_SUCCEEDED
     close_refund(refund, succeeded=succeeded, failure=event.failure_reason)
     return _finish(record, Outcome.APPLIED, refund.state, payment)
+
+
+# --- Asking the provider (a webhook may be lost) --------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    payment_id: int
+    outcome: str  # a PaymentEvent.Outcome, or NOT_ASKED, OPEN, UNREACHABLE, REFUSED
+    record: PaymentEvent | None = None
+
+
+def check_payment(payment: Payment) -> Check:
+    """Ask the provider for `payment`'s state (`retrieve_event`: Stripe retrieves the intent, the
+    offline provider reads its own record) and apply the answer as the webhook would, through
+    `handle_payment_event`: a success whose webhook was lost is applied once, and the webhook
+    arriving later changes nothing. For the payment repair job, the unpaid timeout, pay again
+    and Stripe's return page. Outside any transaction; never raises for the provider's sake."""
+    if payment.state not in ASKABLE_STATES or not payment.provider_ref:
+        return Check(payment.pk, NOT_ASKED)
+    try:
+        event = get_provider(payment.provider).retrieve_event(payment.provider_ref)
+    except OSError as error:  # not reachable (Stripe's ConnectionError, a timeout)
+        logger.warning(
+            "payment %s: %s could not be asked (%s); asked again later",
+            payment.pk,
+            payment.provider,
+            error,
+        )
+        return Check(payment.pk, UNREACHABLE)
+    except DomainError as error:
+        logger.warning("payment %s: %s refused to answer: %s", payment.pk, payment.provider, error)
+        return Check(payment.pk, REFUSED)
+    if event is None:
+        return Check(payment.pk, OPEN)
+    record = handle_payment_event(event)
+    if record.outcome == PaymentEvent.Outcome.APPLIED:
+        logger.info("payment %s: %s said %s (applied)", payment.pk, payment.provider, event.type)
+    return Check(payment.pk, record.outcome, record)

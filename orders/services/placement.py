@@ -21,7 +21,8 @@ How (Saleor's and oscar's habits), one transaction, each step a function below:
    checkout of the first submit by its token (the one idempotency check) and returns it
    (`created=False`): a no-op, the same orders;
 2. the request is checked once: invoice, choices, the address and its province (`_read_request`);
-3. `_lock_lines`: the SKUs are locked in primary-key order and re-checked (live, in stock);
+3. `_lock_lines`: the SKUs are locked (catalog's `lock_stock`: their products, then the SKUs, in
+   primary-key order) and re-checked (live, in stock);
 4. `_price`: the cart is priced once by the engine and checked (deliverable, the reviewed total),
    and `_choose_carriers` checks each shop's carrier;
 5. `_create_checkout`, `_create_orders` (numbers from a sequence, lines), `_reserve_stock`
@@ -29,6 +30,10 @@ How (Saleor's and oscar's habits), one transaction, each step a function below:
    timeline rows, `order_placed`), the bought lines leave the cart, `_create_payment`;
 6. after commit, the payment provider is called (`payments.start_payment`), outside the
    transaction; a provider failure leaves the orders pending with a "pay again" button.
+
+Locks, in the one order of docs/architecture.md ("Lock order"): the cart, then the stock
+(products, SKUs); the rows it creates are new. A transaction PostgreSQL aborted for a deadlock or
+a serialization failure runs again, whole (`marketplace.core.db.retry_on_deadlock`).
 
 A refusal raised once the cart is priced carries that priced cart (`refused_summary(error)`), so
 the page that shows the refusal does not price the cart again.
@@ -54,6 +59,7 @@ from catalog.models import Sku
 from logistics.errors import LogisticsError
 from logistics.services import resolve_province
 from marketplace.accounts.models import Address
+from marketplace.core.db import retry_on_deadlock
 from marketplace.core.errors import DomainError
 from marketplace.core.models import StateEvent
 from marketplace.core.money import as_decimal, format_amount, quantize
@@ -62,7 +68,7 @@ from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import Cart, CartLine, Checkout, InvoiceType, Order, OrderLine, Payment
 from orders.numbering import next_order_numbers
 from orders.selectors import CartSummary
-from orders.services.lifecycle import mark_paid, payload, payment_window
+from orders.services.lifecycle import mark_orders_paid, payload, payment_window
 from orders.services.payments import create_payment, start_payment
 from orders.shipping import quoter_for
 from promotions.pricing import Funder, PricedCart
@@ -269,8 +275,7 @@ def place_order(
         "expected_total": expected_total,
     }
     try:
-        with transaction.atomic():
-            placement = _place(buyer=buyer, token=token, request=request)
+        placement = _place(buyer=buyer, token=token, request=request)
     except IntegrityError:
         placement = existing_placement(token, buyer)  # the token was taken meanwhile
         if placement is None:
@@ -285,6 +290,8 @@ def _resume(placement: Placement) -> Placement:
     return placement
 
 
+@retry_on_deadlock
+@transaction.atomic
 def _place(*, buyer, token, request: dict) -> Placement:
     """The steps of the module docstring, in one transaction: a refusal at any step writes
     nothing. `request`: what the buyer sent, as `place_order` took it."""
@@ -310,7 +317,7 @@ def _place(*, buyer, token, request: dict) -> Placement:
 # --- The steps ------------------------------------------------------------------------------------
 def _lock_cart(buyer) -> Cart | None:
     """Lock the buyer's cart row: a second submit of the same checkout waits here for the first."""
-    return Cart.objects.select_for_update().filter(user=buyer).first()
+    return Cart.objects.select_for_update(no_key=True).filter(user=buyer).first()
 
 
 def _read_request(
@@ -336,20 +343,15 @@ def _read_request(
 
 
 def _lock_lines(cart: Cart | None) -> tuple[CartSummary, list[str]]:
-    """Lock the cart's SKUs in primary-key order and re-read them (price, stock, state) under the
-    lock; returns the cart grouped by shop (not priced yet) and, in cart order, why the lines
-    left out (unavailable, sold out: they stay in the cart) are. A line asking for more than is
-    left refuses the whole checkout, and so does a cart with nothing to buy."""
+    """Lock the cart's SKUs (their products, then them, in primary-key order) and read them
+    (price, stock, state) under the lock; returns the cart grouped by shop (not priced yet) and,
+    in cart order, why the lines left out (unavailable, sold out: they stay in the cart) are. A
+    line asking for more than is left refuses the whole checkout, and so does a cart with
+    nothing to buy."""
     lines = selectors.cart_lines(cart)
     if not lines:
         raise OrdersError(_("Your cart is empty."), code=ErrorCode.EMPTY_CART)
-    locked = {
-        sku.pk: sku
-        for sku in Sku.objects.select_for_update(of=("self",))
-        .select_related("product", "shop")
-        .filter(pk__in=sorted({line.sku_id for line in lines}))
-        .order_by("pk")
-    }
+    locked = catalog_services.lock_stock({line.sku_id for line in lines}, strict=False)
     present = []
     for line in lines:
         if line.sku_id in locked:
@@ -519,13 +521,16 @@ def _order_line(order: Order, priced_line, sku: Sku) -> OrderLine:
 
 
 def _reserve_stock(orders: list[Order], order_lines: list[OrderLine], *, actor) -> None:
-    """One reservation per order through catalog (the SKUs are already locked, in key order)."""
-    for order in orders:
-        catalog_services.reserve_stock(
-            [(line.sku_id, line.quantity) for line in order_lines if line.order_id == order.pk],
-            order_ref=order.number,
-            actor=actor,
-        )
+    """Every order's reservation through catalog at once (one lock of all the SKUs, in order)."""
+    catalog_services.reserve_stock_for_orders(
+        {
+            order.number: [
+                (line.sku_id, line.quantity) for line in order_lines if line.order_id == order.pk
+            ]
+            for order in orders
+        },
+        actor=actor,
+    )
 
 
 def _record_placed(orders: list[Order], *, actor) -> None:
@@ -553,6 +558,5 @@ def _create_payment(checkout: Checkout, orders: list[Order], priced: PricedCart,
     to pay (free goods, free shipping), the orders are paid at once and there is none."""
     if priced.grand_total > 0:
         return create_payment(checkout=checkout, orders=orders)
-    for order in orders:
-        mark_paid(order, payment=None, now=now)
+    mark_orders_paid(orders, payment=None, now=now)
     return None

@@ -199,7 +199,9 @@ def lock_payments(order: Order) -> list[Payment]:
     """Lock the payments of `order`'s checkout, by primary key: the first lock of any path that
     refunds (or cancels) an order, before the order itself."""
     return list(
-        Payment.objects.select_for_update().filter(checkout_id=order.checkout_id).order_by("pk")
+        Payment.objects.select_for_update(no_key=True)
+        .filter(checkout_id=order.checkout_id)
+        .order_by("pk")
     )
 
 
@@ -300,10 +302,10 @@ def create_refund(
         )
     with transaction.atomic():
         if payment is not None:
-            Payment.objects.select_for_update().filter(pk=payment.pk).first()
+            Payment.objects.select_for_update(no_key=True).filter(pk=payment.pk).first()
         else:
             lock_payments(order)
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
         if wanted is not None and locked.paid_at is None:
             raise OrdersConflict(_("This order was not paid."), code=ErrorCode.NOT_PAYABLE)
         if payment is not None and reason != Refund.Reason.AFTERSALES:
@@ -477,7 +479,7 @@ def process_refund(refund_id: int) -> Refund | None:
         )
     )
     with transaction.atomic():
-        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        locked = Refund.objects.select_for_update(no_key=True).get(pk=refund.pk)
         if locked.state != Refund.State.PENDING:
             return locked
         locked.attempts += 1

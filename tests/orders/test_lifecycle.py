@@ -60,7 +60,7 @@ def test_the_system_cannot_cancel_an_order_still_in_time(buyer, cup):
 
 def test_the_beat_schedules_are_registered_by_the_data_migration():
     """The migration's own function, run again (a transactional test elsewhere may have flushed
-    the table): it creates the three schedules, and running it twice changes nothing."""
+    the table): it creates the schedules, and running it twice changes nothing."""
     import importlib
 
     from django.apps import apps
@@ -70,6 +70,8 @@ def test_the_beat_schedules_are_registered_by_the_data_migration():
     create = migration.Migration.operations[0].code  # beat_schedules' RunPython forward function
     create(apps, None)
     create(apps, None)
+    repair = importlib.import_module("orders.migrations.0007_payment_repair")
+    repair.Migration.operations[-1].code(apps, None)  # issue 11: lost webhooks
 
     tasks_by_name = dict(
         PeriodicTask.objects.filter(task__startswith="orders.tasks.").values_list("task", "enabled")
@@ -78,9 +80,12 @@ def test_the_beat_schedules_are_registered_by_the_data_migration():
         "orders.tasks.cancel_unpaid_orders": True,
         "orders.tasks.complete_due_orders": True,
         "orders.tasks.confirm_overdue_receipts": True,
+        "orders.tasks.repair_pending_payments": True,
     }
     every_minute = PeriodicTask.objects.get(task="orders.tasks.cancel_unpaid_orders")
     assert every_minute.interval.every == 60 and every_minute.interval.period == "seconds"
+    every_five = PeriodicTask.objects.get(task="orders.tasks.repair_pending_payments")
+    assert every_five.interval.every == 300 and every_five.interval.period == "seconds"
 
 
 def test_ship_partly_then_fully_then_deliver_then_complete(shop, buyer):

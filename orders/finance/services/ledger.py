@@ -252,7 +252,7 @@ def record_refund(*, refund_id: int) -> RefundSplit | None:
     if not OrderCommission.objects.filter(order_id=refund.order_id).exists():
         record_order_paid(order_id=refund.order_id)  # the sale first, if it was never posted
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=refund.order_id)
+        order = Order.objects.select_for_update(no_key=True).get(pk=refund.order_id)
         commission = OrderCommission.objects.filter(order=order).first()
         if commission is None:
             logger.warning("refund %s: order %s was never paid", refund.pk, order.number)

@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from marketplace.core.pages import refusals
 from orders.models import Payment
 from orders.payments import get_provider
 from orders.payments import stripe as stripe_provider
@@ -47,17 +48,15 @@ def payment_offline(request, reference):
             messages.error(request, _("This payment is no longer open."))
             return redirect("checkout-done", token=payment.checkout.token)
         else:
-            provider = get_provider("offline")
-            body = provider.build_event(
-                provider_ref=payment.provider_ref,
-                outcome=outcome,
-                amount=payment.amount,
-                currency=payment.currency,
-                checkout_token=str(payment.checkout.token),
-                payment_id=payment.pk,
-                failure_reason=_("Declined in test mode.") if outcome == "failed" else "",
-            )
-            headers = provider.sign(body)
+            # Recorded at the "provider" first, which answers from it if the delivery is lost.
+            with refusals(request) as confirmed:
+                body, headers = get_provider("offline").confirm(
+                    provider_ref=payment.provider_ref,
+                    outcome=outcome,
+                    failure_reason=_("Declined in test mode.") if outcome == "failed" else "",
+                )
+            if not confirmed.ok:
+                return redirect("checkout-done", token=payment.checkout.token)
 
             def deliver():
                 from orders import tasks
