@@ -312,6 +312,9 @@ SPECTACULAR_SETTINGS = {
         "ProductImageKindEnum": "catalog.models.products.ProductImage.Kind",
         "ProductImageStatusEnum": "catalog.models.products.ProductImage.Status",
         "ShipmentStateEnum": "logistics.models.Shipment.State",
+        # Stock movements: every kind in answers, only what a seller may record in requests.
+        "StockMovementKindEnum": "catalog.models.inventory.StockMovement.Kind",
+        "StockMovementRecordKindEnum": "catalog.api.serializers.RECORDABLE_MOVEMENT_KINDS",
     },
 }
 
