@@ -28,15 +28,14 @@ from marketplace.core.views import bad_request
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def is_text(value: str) -> bool:
-    """True when `value` holds no NUL character and no lone surrogate (it encodes as UTF-8)."""
-    if "\x00" in value:
-        return False
+def is_text(value: str | bytes) -> bool:
+    """True when `value` is valid UTF-8 (bytes) or has no lone surrogate (str), and no NUL."""
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+        text = value.decode("utf-8") if isinstance(value, bytes) else value
+        text.encode("utf-8")
+    except UnicodeError:
         return False
-    return True
+    return "\x00" not in text
 
 
 def holds_invalid_text(value) -> bool:
@@ -52,16 +51,6 @@ def holds_invalid_text(value) -> bool:
 
 def invalid_text_message() -> str:
     return _("Null characters and text that is not valid UTF-8 are not allowed.")
-
-
-def _is_text_bytes(raw: bytes) -> bool:
-    if b"\x00" in raw:
-        return False
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _raw_query_string(request) -> bytes:
@@ -87,9 +76,9 @@ def find_invalid_text(request, *, read_form: bool = True) -> tuple[str, str] | N
     for pair in _raw_query_string(request).split(b"&"):
         name, _sep, value = pair.partition(b"=")
         name = unquote_to_bytes(name.replace(b"+", b" "))
-        if not _is_text_bytes(name):
+        if not is_text(name):
             return ("query", "")
-        if not _is_text_bytes(unquote_to_bytes(value.replace(b"+", b" "))):
+        if not is_text(unquote_to_bytes(value.replace(b"+", b" "))):
             return ("query", name.decode("utf-8"))
     for key, value in request.META.items():
         if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
