@@ -37,6 +37,7 @@ urlpatterns = [
     *storefront_patterns,
 ]
 
+handler400 = "marketplace.core.views.bad_request"
 handler403 = "marketplace.core.views.permission_denied"
 handler404 = "marketplace.core.views.page_not_found"
 handler500 = "marketplace.core.views.server_error"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from catalog import quality
@@ -227,17 +227,16 @@ class ProductImageSerializer(StrictModelSerializer):
         return attrs
 
 
-class StockMovementSerializer(StrictModelSerializer):
-    sku = ShopScopedPrimaryKey(queryset=Sku.objects.all())
-    kind = serializers.ChoiceField(
-        choices=[
-            (StockMovement.Kind.RECEIVED, "received"),
-            (StockMovement.Kind.ADJUSTED, "adjusted"),
-        ],
-        help_text="received (quantity > 0) or adjusted (± quantity, with a reason). Sales, "
-        "reservations and returns are written by orders.",
-    )
-    quantity = serializers.IntegerField(min_value=-1_000_000, max_value=1_000_000)
+# What a seller may record; sales, reservations, releases, returns and stocktakes are written by
+# the services. Read and write have their own enum (settings.SPECTACULAR_SETTINGS names both).
+RECORDABLE_MOVEMENT_KINDS = [
+    (StockMovement.Kind.RECEIVED, "received"),
+    (StockMovement.Kind.ADJUSTED, "adjusted"),
+]
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    """A row of the stock ledger, whatever its kind (sold, reserved, … are listed too)."""
 
     class Meta:
         model = StockMovement
@@ -245,12 +244,24 @@ class StockMovementSerializer(StrictModelSerializer):
             "id", "sku", "kind", "quantity", "reserved_change", "stock_after", "reserved_after",
             "reference", "reason", "created_at",
         ]  # fmt: skip
-        read_only_fields = ["reserved_change", "stock_after", "reserved_after", "created_at"]
+        read_only_fields = fields
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["kind"] = instance.kind  # sold, reserved, … are listed too
-        return data
+
+@extend_schema_serializer(component_name="StockMovement")  # its request is "StockMovementRequest"
+class StockMovementInSerializer(StrictModelSerializer):
+    """What a seller records: goods received, or a correction with a reason."""
+
+    sku = ShopScopedPrimaryKey(queryset=Sku.objects.all())
+    kind = serializers.ChoiceField(
+        choices=RECORDABLE_MOVEMENT_KINDS,
+        help_text="received (quantity > 0) or adjusted (± quantity, with a reason). Sales, "
+        "reservations and returns are written by orders.",
+    )
+    quantity = serializers.IntegerField(min_value=-1_000_000, max_value=1_000_000)
+
+    class Meta:
+        model = StockMovement
+        fields = ["sku", "kind", "quantity", "reference", "reason"]
 
 
 class ReasonSerializer(StrictSerializer):

@@ -284,8 +284,11 @@ class StockMovementViewSet(
     filterset_class = MovementFilter
     ordering = ["-created_at", "-id"]
 
+    @extend_schema(request=s.StockMovementInSerializer, responses={201: s.StockMovementSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        serializer = s.StockMovementInSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data["kind"] == StockMovement.Kind.RECEIVED:

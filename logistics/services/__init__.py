@@ -26,7 +26,7 @@ from logistics.services.alerts import (
     tell_shop,
 )
 from logistics.services.carriers import seed_carriers, set_shop_carriers
-from logistics.services.parcel_csv import EXAMPLE_CSV, ParcelRow, read_parcel_csv
+from logistics.services.parcel_csv import EXAMPLE_ROWS, ParcelRow, read_parcel_csv
 from logistics.services.quoting import (
     flat_rate,
     make_quoter,
@@ -58,7 +58,7 @@ from logistics.services.templates import (
 )
 
 __all__ = [
-    "EXAMPLE_CSV",
+    "EXAMPLE_ROWS",
     "RULE_FIELDS",
     "ParcelLine",
     "ParcelRow",

@@ -36,11 +36,11 @@ COLUMNS = {
     "quantity": ("quantity", "qty", "数量"),
 }
 REQUIRED = ("order_number", "carrier", "tracking_number")
-EXAMPLE_CSV = (
-    "order_number,carrier,tracking_number,sku_code,quantity\r\n"
-    "202611010001,sf-express,SF1234567890,,\r\n"
-    "202611010002,zto,ZT7730012345,TEA-001,2\r\n"
-)
+EXAMPLE_ROWS = [
+    ["order_number", "carrier", "tracking_number", "sku_code", "quantity"],
+    ["202611010001", "sf-express", "SF1234567890", "", ""],
+    ["202611010002", "zto", "ZT7730012345", "TEA-001", 2],
+]
 
 
 @dataclass

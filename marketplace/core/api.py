@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketplace.core.errors import DomainError
+from marketplace.core.invalid_text import holds_invalid_text, invalid_text_message
 
 
 class Pagination(PageNumberPagination):
@@ -39,12 +40,16 @@ def _as_list(value):
     return [str(value)]
 
 
+def error_body(code: str, message: str, fields: dict) -> dict:
+    """The one error shape: `{"error": {"code", "message", "fields"}}`."""
+    return {"error": {"code": code, "message": str(message), "fields": fields}}
+
+
 def exception_handler(exc, context):
     """DRF exception handler producing the one error shape for every failure."""
     if isinstance(exc, DomainError):
         fields = {exc.field: [str(exc.message)]} if exc.field else {}
-        body = {"error": {"code": exc.code, "message": str(exc.message), "fields": fields}}
-        return Response(body, status=exc.status_code)
+        return Response(error_body(exc.code, exc.message, fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -58,18 +63,11 @@ def exception_handler(exc, context):
     if response is None:
         return None  # a real bug: Django's 500 handling (and logging) takes over
     if isinstance(exc, exceptions.ValidationError):
-        fields = _as_field_dict(exc.detail)
-        body = {
-            "error": {
-                "code": "invalid",
-                "message": _("Some fields are not valid."),
-                "fields": fields,
-            }
-        }
+        body = error_body("invalid", _("Some fields are not valid."), _as_field_dict(exc.detail))
     else:
         detail = getattr(exc, "detail", "")
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        body = {"error": {"code": code, "message": str(detail), "fields": {}}}
+        body = error_body(code, detail, {})
     response.data = body
     return response
 
@@ -86,6 +84,12 @@ class StrictFieldsMixin:
             unknown = sorted(set(data) - known)
             if unknown:
                 raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+            # Invalid text anywhere in a value (dict keys and nested lists too, where DRF's
+            # CharField checks do not reach): see marketplace.core.invalid_text.
+            invalid = sorted(name for name, value in data.items() if holds_invalid_text(value))
+            if invalid:
+                message = invalid_text_message()
+                raise serializers.ValidationError({name: [message] for name in invalid})
         return super().to_internal_value(data)
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "marketplace.core.invalid_text.InvalidTextMiddleware",  # NUL, not UTF-8: 400 before anything
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -323,6 +324,9 @@ SPECTACULAR_SETTINGS = {
         "ProductImageKindEnum": "catalog.models.products.ProductImage.Kind",
         "ProductImageStatusEnum": "catalog.models.products.ProductImage.Status",
         "ShipmentStateEnum": "logistics.models.Shipment.State",
+        # Stock movements: every kind in answers, only what a seller may record in requests.
+        "StockMovementKindEnum": "catalog.models.inventory.StockMovement.Kind",
+        "StockMovementRecordKindEnum": "catalog.api.serializers.RECORDABLE_MOVEMENT_KINDS",
     },
 }
 

@@ -228,6 +228,11 @@ class TimelineEventSerializer(serializers.Serializer):
 
 class OrderDetailSerializer(OrderSummarySerializer):
     timeline = serializers.SerializerMethodField()
+    # Declared, because a read-only model field loses `allow_blank` in DRF and the schema would
+    # then refuse the "" of an order nobody cancelled.
+    cancelled_by = serializers.ChoiceField(
+        choices=Order.CancelledBy.choices, allow_blank=True, read_only=True
+    )
 
     class Meta(OrderSummarySerializer.Meta):
         fields = [

@@ -10,8 +10,6 @@ the ledger. A refusal by a service is shown as a message (`marketplace.core.page
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from marketplace.core import exports
 from marketplace.core.pages import refusals
 from orders.finance.services import ledger, settlement, transfers
 from orders.models import LedgerEntry, Statement
@@ -123,59 +122,46 @@ def finance_statement(request, statement_id):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_rows(statement: Statement):
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a byte-order mark, so spreadsheet programs read UTF-8 (Chinese) correctly
-    yield writer.writerow(
-        [
-            _("Booked at"),
-            _("Kind"),
-            _("Order"),
-            _("Memo"),
-            _("Amount"),
-            _("Currency"),
-            _("Available from"),
-        ]
-    )
+def _statement_rows(statement: Statement):
+    """The statement's rows for its CSV: amounts as numbers, text made safe by the writer."""
+    yield [
+        _("Booked at"),
+        _("Kind"),
+        _("Order"),
+        _("Memo"),
+        _("Amount"),
+        _("Currency"),
+        _("Available from"),
+    ]
     labels = dict(LedgerEntry.Kind.choices)
     fields = ("created_at", "kind", "order_number", "memo", "amount", "currency", "available_at")
     for row in (
         settlement.statement_entries(statement).values_list(*fields).iterator(chunk_size=2000)
     ):
         booked, kind, number, memo, amount, currency, available = row
-        yield writer.writerow(
-            [
-                timezone.localtime(booked).strftime("%Y-%m-%d %H:%M:%S"),
-                str(labels.get(kind, kind)),
-                number,
-                _safe_cell(memo),
-                f"{amount:.2f}",
-                currency,
-                timezone.localtime(available).strftime("%Y-%m-%d %H:%M:%S") if available else "",
-            ]
-        )
-    yield writer.writerow([])
+        yield [
+            timezone.localtime(booked).strftime("%Y-%m-%d %H:%M:%S"),
+            labels.get(kind, kind),
+            number,
+            memo,
+            amount,
+            currency,
+            timezone.localtime(available).strftime("%Y-%m-%d %H:%M:%S") if available else "",
+        ]
+    yield []
     for label, value in (
         (_("Opening balance"), statement.opening_balance),
         (_("Closing balance"), statement.closing_balance),
     ):
-        yield writer.writerow([label, "", "", "", f"{value:.2f}", statement.currency, ""])
-
-
-def _safe_cell(text: str) -> str:
-    """A memo that a spreadsheet would run as a formula is written as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+        yield [label, "", "", "", value, statement.currency, ""]
 
 
 @seller_view(section=FINANCE)
 def finance_statement_csv(request, statement_id):
     statement = _statement(request, statement_id)
-    response = StreamingHttpResponse(_csv_rows(statement), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        exports.csv_lines(_statement_rows(statement)), content_type="text/csv; charset=utf-8"
+    )
     name = f"statement-{request.shop.slug}-{statement.period_start:%Y%m%d}-{statement.currency}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from logistics import selectors as logistics_selectors
 from logistics import services as logistics_services
+from marketplace.core import exports
 from marketplace.core.pages import refusals
 from orders.fulfilment import forms, printing, selectors, services
 from shops.roles import SHIPPING
@@ -199,7 +200,7 @@ def bulk_ship(request):
 @seller_view(section=SHIPPING)
 def bulk_ship_example(request):
     response = HttpResponse(
-        "\ufeff" + logistics_services.EXAMPLE_CSV, content_type="text/csv; charset=utf-8"
+        exports.csv_bytes(logistics_services.EXAMPLE_ROWS), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="bulk-ship-example.csv"'
     return response

@@ -13,7 +13,12 @@ from shops.roles import ROLE_DESCRIPTIONS, Role, sections_of
 class ApplicationStatusSerializer(serializers.ModelSerializer):
     bank_account = serializers.CharField(source="bank_account_masked", read_only=True)
     missing = serializers.SerializerMethodField()
-    shop = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Declared, because a read-only model field loses `allow_blank`/`allow_null` in DRF, and the
+    # schema then forgets the "" of an undecided application and the null of one without a shop.
+    rejection_reason = serializers.ChoiceField(
+        choices=ShopApplication.RejectionReason.choices, allow_blank=True, read_only=True
+    )
+    shop = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = ShopApplication

@@ -4,8 +4,6 @@ the database into a CSV or XLSX file.
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from collections.abc import Iterator
 
@@ -19,6 +17,7 @@ from catalog.errors import CatalogError, ErrorCode
 from catalog.models import BulkJob, Sku
 from catalog.services.bulk.files import ALL_COLUMNS, ATTRIBUTE_PREFIX
 from catalog.services.bulk.jobs import PROGRESS_EVERY_SECONDS, enqueue, finish
+from marketplace.core import exports
 
 
 def start_export(*, shop, actor, fmt: str) -> BulkJob:
@@ -45,18 +44,18 @@ def _attribute_codes(shop) -> list[str]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _export_value(value) -> str:
+def _export_value(value):
+    """A cell: yes/no, a|b|c for a list, numbers as numbers (the writer keeps them numbers)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
         return "|".join(str(item) for item in value)
-    if value is None:
-        return ""
-    return str(value)
+    return value
 
 
-def export_rows(shop) -> tuple[list[str], Iterator[list[str]]]:
-    """The export header and its rows, streamed from the database (one row per active SKU)."""
+def export_rows(shop) -> tuple[list[str], Iterator[list]]:
+    """The export header and its rows, streamed from the database (one row per active SKU):
+    text as it is stored, numbers as numbers (`marketplace.core.exports` writes them safely)."""
     codes = _attribute_codes(shop)
     header = ALL_COLUMNS + [ATTRIBUTE_PREFIX + code for code in codes]
     categories = selectors.category_map()
@@ -81,13 +80,13 @@ def export_rows(shop) -> tuple[list[str], Iterator[list[str]]]:
                 product.title,
                 category.slug if category else "",
                 sku.code,
-                _export_value(sku.price),
-                str(sku.stock),
-                _export_value(sku.cost_price),
-                _export_value(sku.weight),
+                sku.price,
+                sku.stock,
+                sku.cost_price,
+                sku.weight,
                 sku.barcode,
-                str(sku.warning_line),
-                str(sku.lead_time_days),
+                sku.warning_line,
+                sku.lead_time_days,
                 *options,
                 product.description,
                 product.search_keywords,
@@ -114,27 +113,17 @@ def run_export(job: BulkJob) -> None:
             BulkJob.objects.filter(pk=job.pk).update(processed_rows=count)
             last_progress = time.monotonic()
 
+    def counted():
+        yield header
+        for row in rows:
+            yield row
+            tick()
+
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if job.format == BulkJob.Format.XLSX:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("products")
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-            tick()
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content = buffer.getvalue()
+        content = exports.xlsx_bytes(counted(), sheet="products")
     else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(row)
-            tick()
-        content = buffer.getvalue().encode("utf-8-sig")
+        content = exports.csv_bytes(counted())
     job.processed_rows = job.ok_rows = job.total_rows = count
     job.result.save(f"products-{stamp}.{job.format}", ContentFile(content), save=False)
     finish(job, status=BulkJob.Status.DONE)

@@ -1,5 +1,6 @@
 """Import and export files: the columns (with the headings Chinese spreadsheets use), reading a
 CSV (UTF-8, UTF-16 or GB18030) or XLSX upload into rows, checking its header, and the template.
+A cell our own export marked as text (`'=…`, see `marketplace.core.exports`) reads back as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogError, ErrorCode
 from catalog.models import BulkJob
+from marketplace.core import exports
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -78,7 +80,7 @@ def _cell(value) -> str:
         return format(Decimal(repr(value)), "f")
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    return exports.read_text(str(value).strip())
 
 
 def read_table(data: bytes, fmt: str) -> ParsedFile:
@@ -91,7 +93,10 @@ def read_table(data: bytes, fmt: str) -> ParsedFile:
             dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",", ",;\t")
         except csv.Error:
             dialect = csv.excel
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        rows = [
+            [exports.read_text(cell.strip()) for cell in row]
+            for row in csv.reader(io.StringIO(text), dialect)
+        ]
     rows = [row for row in rows if any(cell for cell in row)]
     if not rows:
         raise CatalogError(_("The file is empty."), code=ErrorCode.BAD_FILE, field="file")
@@ -168,12 +173,12 @@ def check_header(header: list[str]) -> list[str]:
 
 def template_csv() -> bytes:
     """An empty import file with every column and one example row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(ALL_COLUMNS + ["attr:origin"])
-    writer.writerow([
-        "TEA-001", "West Lake Longjing green tea 250g", "green-tea", "TEA-001-250", "88.00", "50",
-        "40.00", "0.300", "6901234567892", "10", "7", "Size", "250g", "", "", "", "",
-        "<p>Hand-fried Longjing.</p>", "longjing, green tea", "spring|gift", "", "", "", "Hangzhou",
+    return exports.csv_bytes([
+        ALL_COLUMNS + ["attr:origin"],
+        [
+            "TEA-001", "West Lake Longjing green tea 250g", "green-tea", "TEA-001-250", "88.00",
+            "50", "40.00", "0.300", "6901234567892", "10", "7", "Size", "250g", "", "", "", "",
+            "<p>Hand-fried Longjing.</p>", "longjing, green tea", "spring|gift", "", "", "",
+            "Hangzhou",
+        ],
     ])  # fmt: skip
-    return buffer.getvalue().encode("utf-8-sig")

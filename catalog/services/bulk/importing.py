@@ -5,8 +5,6 @@ and column.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import time
 
@@ -22,6 +20,7 @@ from catalog.services import products as product_services
 from catalog.services.bulk.files import ATTRIBUTE_PREFIX, MAX_FILE_BYTES, read_table
 from catalog.services.bulk.jobs import PROGRESS_EVERY_SECONDS, enqueue, finish
 from compliance import audit
+from marketplace.core import exports
 
 logger = logging.getLogger(__name__)
 
@@ -348,17 +347,6 @@ def _error(row_number: int, row: dict, column: str, message: str) -> dict:
 
 
 def _error_report(errors: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("row"), "product_code", "sku_code", _("column"), _("error")])
-    for error in errors:
-        writer.writerow(
-            [
-                error["row"],
-                error["product_code"],
-                error["sku_code"],
-                error["column"],
-                error["message"],
-            ]
-        )
-    return buffer.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads it as UTF-8
+    header = [_("row"), "product_code", "sku_code", _("column"), _("error")]
+    fields = ("row", "product_code", "sku_code", "column", "message")
+    return exports.csv_bytes([header, *([error[name] for name in fields] for error in errors)])
