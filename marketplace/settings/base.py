@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "marketplace.core.outage.RedisOutageMiddleware",  # a 503, never a 500, if Redis is down
     # AxesMiddleware last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,15 +138,19 @@ def celery_redis_url(url: str, *, broker: bool) -> str:
     )
 
 
+# The cache degrades to misses while Redis is unreachable (marketplace.core.cache); the short
+# socket timeouts bound what an outage adds to a request.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "marketplace.core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mp"),
         "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions: in PostgreSQL, the cache in front (cached_db, see marketplace.core.sessions).
+SESSION_ENGINE = "marketplace.core.sessions"
 
 # --- Celery (DESIGN §6) -------------------------------------------------------------------------
 # The broker and results live in their own Redis databases (1 and 2), so clearing the cache
@@ -285,8 +290,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # They count in the process while Redis is down (marketplace.core.throttling).
+        "marketplace.core.throttling.AnonRateThrottle",
+        "marketplace.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
