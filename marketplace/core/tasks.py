@@ -52,3 +52,12 @@ def send_notification_email(notification_id: int, template: str, context: dict |
         language=user.preferred_language,
     )
     return True
+
+
+@shared_task
+def send_pending_tasks() -> int:
+    """Beat, every minute: send the tasks that waited in the database while the broker was down
+    (`marketplace.core.outbox`)."""
+    from marketplace.core.outbox import flush_pending_tasks
+
+    return flush_pending_tasks()
