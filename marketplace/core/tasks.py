@@ -26,7 +26,9 @@ TRANSIENT_ERRORS = (OSError, RedisConnectionError, RedisTimeoutError)
 RETRY_POLICY = {
     "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": True,
-    "retry_backoff_max": 600,
+    # The longest countdown between two tries; the broker's visibility timeout (settings, 900 s)
+    # must exceed it plus the task time limit, or a waiting retry would be delivered twice.
+    "retry_backoff_max": 300,
     "retry_jitter": True,
     "max_retries": 5,
 }

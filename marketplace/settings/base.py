@@ -113,6 +113,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker and result backend --------------------------------------------
+# One Redis database per deployment: the database of REDIS_URL (0 when it names none) holds the
+# cache (its keys start with CACHE_KEY_PREFIX), the broker's queues and the task results, unless
+# CELERY_BROKER_URL / CELERY_RESULT_BACKEND name others (docker-compose.yml puts them in databases
+# 1 and 2). So two deployments on one Redis server never share a queue as long as their REDIS_URLs
+# name different databases. Clearing the cache deletes only its own keys, never the queues
+# (marketplace.core.cache); do not FLUSHDB a database that holds a broker.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 
@@ -128,8 +134,9 @@ def redis_db_url(url: str, db: int) -> str:
 
 
 def celery_redis_url(url: str, *, broker: bool) -> str:
-    """redis-py spells a Unix socket `unix:///path?db=N`; Celery spells it `redis+socket://…`, and
-    kombu (the broker) reads the database of a socket URL from `virtual_host`, not `db`."""
+    """The same Redis server and database, spelled for Celery: redis-py spells a Unix socket
+    `unix:///path?db=N`, Celery `redis+socket://…`, and kombu (the broker) reads the database of
+    a socket URL from `virtual_host`, not `db`."""
     if not url.startswith("unix://"):
         return url
     url = "redis+socket://" + url[len("unix://") :]
@@ -153,14 +160,36 @@ CACHES = {
 SESSION_ENGINE = "marketplace.core.sessions"
 
 # --- Celery (DESIGN §6) -------------------------------------------------------------------------
-# The broker and results live in their own Redis databases (1 and 2), so clearing the cache
-# (database of REDIS_URL) can never drop queued tasks.
-CELERY_BROKER_URL = env(
-    "CELERY_BROKER_URL", default=celery_redis_url(redis_db_url(REDIS_URL, 1), broker=True)
-)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=celery_redis_url(REDIS_URL, broker=True))
 CELERY_RESULT_BACKEND = env(
-    "CELERY_RESULT_BACKEND", default=celery_redis_url(redis_db_url(REDIS_URL, 2), broker=False)
+    "CELERY_RESULT_BACKEND", default=celery_redis_url(REDIS_URL, broker=False)
 )
+# A task that a worker took but never acknowledged (the worker was killed) goes to another worker
+# after the visibility timeout. It must be longer than any message is held unacknowledged: the
+# hard time limit (CELERY_TASK_TIME_LIMIT, 300 s) plus the longest retry countdown (the retry
+# policy's backoff cap, 300 s, marketplace.core.tasks); 900 s leaves a third spare, and a lost task
+# comes back within about 15 minutes (Celery's default: an hour). Workers look for lost tasks every
+# 10 s. Catalog bulk jobs may run longer, but claim their job once in the database, so a second
+# delivery stops at once. Celery asks for the value in three places. docs/operations.md, "Celery".
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_throttle": 1,  # a sweep per 10 s interval (kombu's default: every 10th)
+    "socket_connect_timeout": 2,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Celery's default waits ~20 s for a result store that is down; a worker gives up sooner.
+    "retry_policy": {
+        "max_retries": 3,
+        "interval_start": 0,
+        "interval_step": 0.5,
+        "interval_max": 1,
+    },
+}
+# Nothing reads task results: not storing them spares a Redis round trip (and, when Redis is
+# down, a 20-second wait) on every `delay()`. A task that needs its result sets ignore_result=False.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -170,9 +199,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_RESULT_EXPIRES = 3600
-# Nothing reads task results: not storing them spares a Redis round trip (and, when Redis is
-# down, a 20-second wait) on every `delay()`. A task that needs its result sets ignore_result=False.
-CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
