@@ -75,3 +75,11 @@ def test_clearing_the_cache_leaves_the_rest_of_its_database_alone(redis_cache):
 
     assert cache.get("mine") is None
     assert other.llen("celery") == 1 and other.get("_kombu.binding.celery") == b"binding"
+
+
+def test_storefront_pages_and_sitemaps_answer_without_redis(client, redis_cache):
+    redis_cache.stop()
+
+    statuses = {url: client.get(url).status_code for url in ("/", "/categories/", "/sitemap.xml")}
+
+    assert statuses == {"/": 200, "/categories/": 200, "/sitemap.xml": 200}
