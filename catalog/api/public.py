@@ -23,7 +23,6 @@ from rest_framework.pagination import BasePagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from catalog.storefront import listings, seo
@@ -31,6 +30,7 @@ from catalog.storefront.categories import category_tree
 from catalog.storefront.filters import ProductFilter
 from catalog.storefront.product_page import get_live_product, product_page, stock_state
 from catalog.text import sanitize_description
+from marketplace.core.throttling import AnonRateThrottle, UserRateThrottle
 
 MAX_API_PAGE_SIZE = 96
 

@@ -1,4 +1,5 @@
-"""Health probes for /healthz: the database, Redis and the Celery workers."""
+"""Health probes for /healthz: the database, Redis and the Celery workers (with the number of
+tasks waiting in the database for the broker, marketplace.core.outbox)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,22 @@ def check_celery(timeout: float = 1.0) -> dict:
     return {"ok": bool(workers), "workers": len(workers), "names": workers}
 
 
+def waiting_tasks() -> int | None:
+    """Tasks kept in the database while the broker was down (None if the database is down)."""
+    from marketplace.core.models import PendingTask
+
+    try:
+        return PendingTask.objects.count()
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def health_report() -> tuple[dict, int]:
     """The report and its HTTP status: 503 when the database or Redis is down; a missing worker
     makes the platform 'degraded' (pages still work, background jobs wait) but not down."""
     checks = {"database": check_database(), "redis": check_redis(), "celery": check_celery()}
+    if checks["database"]["ok"]:
+        checks["celery"]["waiting_tasks"] = waiting_tasks()
     if not (checks["database"]["ok"] and checks["redis"]["ok"]):
         status, code = "down", 503
     elif not checks["celery"]["ok"]:

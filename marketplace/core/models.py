@@ -88,3 +88,26 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class PendingTask(models.Model):
+    """A Celery task that could not reach the broker (Redis down): kept here and sent once the
+    broker answers again, by the beat job "core: send tasks that waited for the broker"
+    (`marketplace.core.outbox`). One row per distinct call: tasks take ids and are idempotent,
+    so the same call waiting twice would do nothing more than once."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    options = models.JSONField(_("options"), default=dict)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task waiting for the broker")
+        verbose_name_plural = _("tasks waiting for the broker")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.task

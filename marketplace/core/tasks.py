@@ -26,7 +26,9 @@ TRANSIENT_ERRORS = (OSError, RedisConnectionError, RedisTimeoutError)
 RETRY_POLICY = {
     "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": True,
-    "retry_backoff_max": 600,
+    # The longest countdown between two tries; the broker's visibility timeout (settings, 900 s)
+    # must exceed it plus the task time limit, or a waiting retry would be delivered twice.
+    "retry_backoff_max": 300,
     "retry_jitter": True,
     "max_retries": 5,
 }
@@ -52,3 +54,12 @@ def send_notification_email(notification_id: int, template: str, context: dict |
         language=user.preferred_language,
     )
     return True
+
+
+@shared_task
+def send_pending_tasks() -> int:
+    """Beat, every minute: send the tasks that waited in the database while the broker was down
+    (`marketplace.core.outbox`)."""
+    from marketplace.core.outbox import flush_pending_tasks
+
+    return flush_pending_tasks()

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "marketplace.core.outage.RedisOutageMiddleware",  # a 503, never a 500, if Redis is down
     # AxesMiddleware last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,6 +113,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker and result backend --------------------------------------------
+# One Redis database per deployment: the database of REDIS_URL (0 when it names none) holds the
+# cache (its keys start with CACHE_KEY_PREFIX), the broker's queues and the task results, unless
+# CELERY_BROKER_URL / CELERY_RESULT_BACKEND name others (docker-compose.yml puts them in databases
+# 1 and 2). So two deployments on one Redis server never share a queue as long as their REDIS_URLs
+# name different databases. Clearing the cache deletes only its own keys, never the queues
+# (marketplace.core.cache); do not FLUSHDB a database that holds a broker.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 
@@ -127,8 +134,9 @@ def redis_db_url(url: str, db: int) -> str:
 
 
 def celery_redis_url(url: str, *, broker: bool) -> str:
-    """redis-py spells a Unix socket `unix:///path?db=N`; Celery spells it `redis+socket://…`, and
-    kombu (the broker) reads the database of a socket URL from `virtual_host`, not `db`."""
+    """The same Redis server and database, spelled for Celery: redis-py spells a Unix socket
+    `unix:///path?db=N`, Celery `redis+socket://…`, and kombu (the broker) reads the database of
+    a socket URL from `virtual_host`, not `db`."""
     if not url.startswith("unix://"):
         return url
     url = "redis+socket://" + url[len("unix://") :]
@@ -137,25 +145,51 @@ def celery_redis_url(url: str, *, broker: bool) -> str:
     )
 
 
+# The cache degrades to misses while Redis is unreachable (marketplace.core.cache); the short
+# socket timeouts bound what an outage adds to a request.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "marketplace.core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mp"),
         "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions: in PostgreSQL, the cache in front (cached_db, see marketplace.core.sessions).
+SESSION_ENGINE = "marketplace.core.sessions"
 
 # --- Celery (DESIGN §6) -------------------------------------------------------------------------
-# The broker and results live in their own Redis databases (1 and 2), so clearing the cache
-# (database of REDIS_URL) can never drop queued tasks.
-CELERY_BROKER_URL = env(
-    "CELERY_BROKER_URL", default=celery_redis_url(redis_db_url(REDIS_URL, 1), broker=True)
-)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=celery_redis_url(REDIS_URL, broker=True))
 CELERY_RESULT_BACKEND = env(
-    "CELERY_RESULT_BACKEND", default=celery_redis_url(redis_db_url(REDIS_URL, 2), broker=False)
+    "CELERY_RESULT_BACKEND", default=celery_redis_url(REDIS_URL, broker=False)
 )
+# A task that a worker took but never acknowledged (the worker was killed) goes to another worker
+# after the visibility timeout. It must be longer than any message is held unacknowledged: the
+# hard time limit (CELERY_TASK_TIME_LIMIT, 300 s) plus the longest retry countdown (the retry
+# policy's backoff cap, 300 s, marketplace.core.tasks); 900 s leaves a third spare, and a lost task
+# comes back within about 15 minutes (Celery's default: an hour). Workers look for lost tasks every
+# 10 s. Catalog bulk jobs may run longer, but claim their job once in the database, so a second
+# delivery stops at once. Celery asks for the value in three places. docs/operations.md, "Celery".
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_throttle": 1,  # a sweep per 10 s interval (kombu's default: every 10th)
+    "socket_connect_timeout": 2,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Celery's default waits ~20 s for a result store that is down; a worker gives up sooner.
+    "retry_policy": {
+        "max_retries": 3,
+        "interval_start": 0,
+        "interval_step": 0.5,
+        "interval_max": 1,
+    },
+}
+# Nothing reads task results: not storing them spares a Redis round trip (and, when Redis is
+# down, a 20-second wait) on every `delay()`. A task that needs its result sets ignore_result=False.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -297,8 +331,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # They count in the process while Redis is down (marketplace.core.throttling).
+        "marketplace.core.throttling.AnonRateThrottle",
+        "marketplace.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),

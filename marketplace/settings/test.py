@@ -18,6 +18,8 @@ STORAGES = {
 }
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="mp-test")  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []  # noqa: F405
+# Views with throttles of their own keep them; sign-up's must not stop a test that signs up often.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["signup"] = "1000/hour"  # noqa: F405
 
 
 # Each pytest-xdist worker gets its own Redis database for the cache, so clearing it between tests

@@ -5,7 +5,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from marketplace.accounts import services
@@ -19,14 +18,13 @@ from marketplace.accounts.api.serializers import (
 )
 from marketplace.accounts.views import client_ip
 from marketplace.core.errors import DomainError
+from marketplace.core.throttling import AnonRateThrottle
 
 
-class SignUpThrottle(ScopedRateThrottle):
-    scope_attr = "throttle_scope"
+class SignUpThrottle(AnonRateThrottle):
+    """Sign-ups per address, at the `signup` rate (API_THROTTLE_SIGNUP)."""
 
-    def get_cache_key(self, request, view):
-        self.scope = "signup"
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    scope = "signup"
 
 
 @extend_schema(
