@@ -3,8 +3,9 @@
 Each page is one cached fragment (`catalog.storefront.cache`): its title, its head tags (meta,
 canonical, Open Graph, JSON-LD) and its body, rendered **without** the request so that nothing
 personal (user, CSRF token) is ever cached. The layout around it (header, account menu, cart
-badge, language switcher) is rendered per request. A cache hit costs one query (the storefront
-version); a miss runs a fixed handful whatever the page size.
+badge, language switcher) is rendered per request for visitors with a session, and comes from
+the cache for everyone else (`catalog.storefront.shell`). A cache hit costs one query (the
+storefront version); a miss runs a fixed handful whatever the page size.
 
 The product page's purchase form needs a CSRF token: its cached HTML carries a placeholder that
 is replaced by this visitor's token on the way out.
@@ -21,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalog.storefront import listings, search_log, seo
+from catalog.storefront import listings, search_log, seo, shell
 from catalog.storefront.cache import cached
 from catalog.storefront.categories import category_tree
 from catalog.storefront.filters import MAX_QUERY_LENGTH, ProductFilter, cache_params
@@ -59,18 +60,11 @@ def _stateless_visitor(request) -> bool:
 
 
 def _respond(request, page: dict, *, template: str = PAGE_TEMPLATE):
-    """The page in its layout. For stateless visitors the whole HTML is cached (per URL,
-    language and catalogue version) with a placeholder where the CSRF token goes; everyone
-    else gets the layout rendered for them around the cached fragment."""
+    """The page in its layout. Stateless visitors get the cached layout filled with the page
+    (`catalog.storefront.shell`, a CSRF placeholder where the token goes); everyone else gets
+    the layout rendered for them around the cached page."""
     if _stateless_visitor(request):
-        html = cached(
-            request,
-            "html",
-            (template, request.get_full_path()),
-            lambda: render_to_string(
-                template, {"page": page, "csrf_token": CSRF_PLACEHOLDER}, request=request
-            ),
-        )
+        html = shell.fill(shell.layout(request, template, CSRF_PLACEHOLDER), page, request)
     else:
         html = render_to_string(template, {"page": page}, request=request)
     if CSRF_PLACEHOLDER in html:

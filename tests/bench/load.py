@@ -10,7 +10,9 @@ import http.client
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 HOST = "127.0.0.1"
 
@@ -24,13 +26,17 @@ class Response:
     size: int
 
 
-def fetch(port: int, path: str, *, host: str = HOST, timeout: float = 30) -> Response:
+def fetch(
+    port: int, path: str, *, host: str = HOST, timeout: float = 30, language: str = "en"
+) -> Response:
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError("The bench only talks to the loopback interface.")
     started = time.perf_counter()
     connection = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Connection": "close", "Accept-Language": "en"})
+        connection.request(
+            "GET", path, headers={"Connection": "close", "Accept-Language": language}
+        )
         response = connection.getresponse()
         body = response.read()
         queries = response.getheader("X-Bench-Queries")
@@ -65,6 +71,25 @@ class Run:
     queries: list[int] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
+    by_kind: dict[str, Run] = field(default_factory=dict)
+
+    def add(self, response: Response) -> None:
+        self.latencies.append(response.elapsed_ms)
+        self.statuses[response.status] = self.statuses.get(response.status, 0) + 1
+        if response.server_ms is not None:
+            self.server_times.append(response.server_ms)
+        if response.queries is not None:
+            self.queries.append(response.queries)
+
+    def merge(self, other: Run) -> None:
+        self.latencies.extend(other.latencies)
+        self.server_times.extend(other.server_times)
+        self.queries.extend(other.queries)
+        self.errors += other.errors
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+        for kind, run in other.by_kind.items():
+            self.by_kind.setdefault(kind, Run(name=kind, path="")).merge(run)
 
     @property
     def requests(self) -> int:
@@ -86,55 +111,67 @@ class Run:
     def server_p50(self) -> float:
         return statistics.median(self.server_times) if self.server_times else float("nan")
 
+    @property
+    def queries_p50(self) -> float:
+        return statistics.median(self.queries) if self.queries else float("nan")
+
+    @property
+    def queries_max(self) -> int:
+        return max(self.queries, default=0)
+
 
 def drive(
     name: str,
     port: int,
-    path: str,
+    path: str = "",
     *,
+    picker: Callable[[int], Callable[[], Any]] | None = None,
     concurrency: int = 8,
     duration: float = 6.0,
     max_requests: int = 50_000,
 ) -> Run:
     """`concurrency` clients request `path` back to back for `duration` seconds (or until
-    `max_requests`), then stop."""
+    `max_requests`), then stop. With `picker`, client n asks `picker(n)()` before each request
+    for what to fetch instead (an object with `kind`, `path` and `language`), and the run keeps
+    figures per kind as well."""
     run = Run(name=name, path=path)
     lock = threading.Lock()
     issued = 0
     deadline = time.monotonic() + duration
 
-    def client():
+    def client(index: int):
         nonlocal issued
-        latencies, servers, queries, statuses, errors = [], [], [], {}, 0
+        mine = Run(name=name, path=path)
+        pick = picker(index) if picker else None
         while time.monotonic() < deadline:
             with lock:
                 if issued >= max_requests:
                     break
                 issued += 1
+            chosen = pick() if pick else None
             try:
-                response = fetch(port, path)
+                if chosen is None:
+                    response = fetch(port, path)
+                else:
+                    response = fetch(port, chosen.path, language=chosen.language)
             except OSError:
-                errors += 1
+                mine.errors += 1
                 continue
-            latencies.append(response.elapsed_ms)
-            statuses[response.status] = statuses.get(response.status, 0) + 1
-            if response.server_ms is not None:
-                servers.append(response.server_ms)
-            if response.queries is not None:
-                queries.append(response.queries)
+            mine.add(response)
+            if chosen is not None:
+                mine.by_kind.setdefault(chosen.kind, Run(name=chosen.kind, path="")).add(response)
         with lock:
-            run.latencies.extend(latencies)
-            run.server_times.extend(servers)
-            run.queries.extend(queries)
-            run.errors += errors
-            for status, count in statuses.items():
-                run.statuses[status] = run.statuses.get(status, 0) + count
+            run.merge(mine)
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
+    threads = [
+        threading.Thread(target=client, args=(index,), daemon=True) for index in range(concurrency)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     run.seconds = time.perf_counter() - started
+    for kind_run in run.by_kind.values():
+        kind_run.seconds = run.seconds
     return run

@@ -1,0 +1,54 @@
+"""The cached storefront layout (catalog.storefront.shell): one layout for every stateless
+visitor, filled per page with that page's title, head, body, search words and return path."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from catalog.storefront.listings import product_url
+
+pytestmark = pytest.mark.django_db
+
+
+def _search_box(html: str) -> str:
+    return re.search(r'<input id="site-search"[^>]*value="([^"]*)"', html).group(1)
+
+
+def _return_path(html: str) -> str:
+    return re.search(r'<input type="hidden" name="next" value="([^"]*)"', html).group(1)
+
+
+def test_each_page_fills_the_shared_layout_with_its_own_values(client, live_tea):
+    first = client.get("/search/", {"q": "<b>longjing</b>"}).content.decode()
+    second = client.get("/search/", {"q": "龙井"}).content.decode()
+    url = product_url(live_tea.pk, live_tea.slug)
+    product = client.get(url).content.decode()
+
+    assert _search_box(first) == "&lt;b&gt;longjing&lt;/b&gt;"
+    assert _search_box(second) == "龙井"
+    assert _search_box(product) == ""
+    assert _return_path(second) == "/search/?q=%E9%BE%99%E4%BA%95"
+    assert _return_path(product) == url
+    assert "<title>“&lt;b&gt;longjing&lt;/b&gt;” – search · Marketplace</title>" in first
+    assert f"<title>{live_tea.title} · Marketplace</title>" in product
+    assert "__storefront_slot_" not in first + second + product
+    # Every form of the layout and the page carries this visitor's real CSRF token.
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', product))
+    assert len(tokens) == 1 and "__storefront" not in tokens.pop()
+
+
+def test_a_signed_in_visitor_gets_a_layout_of_their_own(client, live_tea, user):
+    client.get("/search/", {"q": "tea"})  # the stateless layout is cached now
+    client.force_login(user)
+    html = client.get("/search/", {"q": "tea"}).content.decode()
+    assert "Sign in" not in html
+    assert user.get_short_name() in html
+
+
+def test_the_layout_follows_the_language(client, live_tea):
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'lang="en"' in english and "Sign in" in english
+    assert 'lang="zh-hans"' in chinese and "登录" in chinese
