@@ -10,9 +10,10 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.formats import number_format
 
 from marketplace.core.errors import ConflictError, DomainError
-from marketplace.core.money import format_amount
+from marketplace.core.money import format_amount, minor_digits, quantize
 from marketplace.core.pages import refusals
 from marketplace.core.tasks import RETRY_POLICY, retrying_task
 
@@ -118,3 +119,18 @@ def test_a_refusal_in_a_bulk_action_names_the_object_and_the_loop_goes_on():
             done.append(name)
     assert done == ["Cloud Kiln"]
     assert [str(m) for m in get_messages(request)] == ["Jade Tea House: It is suspended already."]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "de", "fr", "hi"])
+def test_money_groups_digits_as_django_number_format_does(language):
+    """format_amount's own grouping gives what number_format(force_grouping=True) gives, in
+    languages with every kind of grouping (none, by three, Indian)."""
+    with translation.override(language):
+        for amount in ("0", "0.5", "999.99", "1000", "1234567.891", "-98765.4"):
+            for currency, symbol in (("CNY", "¥"), ("JPY", "JP¥")):
+                value = quantize(Decimal(amount), currency)
+                digits = number_format(
+                    abs(value), decimal_pos=minor_digits(currency), force_grouping=True
+                )
+                sign = "-" if value < 0 else ""
+                assert format_amount(Decimal(amount), currency) == f"{sign}{symbol}{digits}"
