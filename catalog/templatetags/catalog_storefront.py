@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from catalog.storefront import listings, seo
+from catalog.storefront import cards, listings, seo
 
 register = template.Library()
 
@@ -19,3 +19,9 @@ def product_url(product):
 def media(name):
     """The public URL of a stored image name."""
     return seo.media_url(name)
+
+
+@register.simple_tag
+def product_grid(products):
+    """The product cards of a list (catalog.storefront.cards)."""
+    return cards.product_grid(products)
