@@ -214,14 +214,25 @@ def bounded_count(products: QuerySet[Product], limit: int) -> int:
     return products.order_by().values("pk")[:limit].count()
 
 
-def paginate(products: QuerySet[Product], *, number: int, page_size: int) -> ListingPage:
-    """Two queries: a bounded count and the page's rows (listing columns only)."""
-    if number > MAX_PAGES:
-        raise PageOutOfRange
+def count(products: QuerySet[Product], page_size: int) -> tuple[int, bool]:
+    """(how many, whether there are more than that): exact up to `MAX_PAGES` pages' worth."""
     cap = MAX_PAGES * page_size
     total = bounded_count(products, cap + 1)
-    lower_bound = total > cap
-    total = min(total, cap)
+    return min(total, cap), total > cap
+
+
+def paginate(
+    products: QuerySet[Product],
+    *,
+    number: int,
+    page_size: int,
+    counted: tuple[int, bool] | None = None,
+) -> ListingPage:
+    """Two queries: a bounded count (none when `counted`, what `count` said, is given) and the
+    page's rows (listing columns only)."""
+    if number > MAX_PAGES:
+        raise PageOutOfRange
+    total, lower_bound = counted if counted is not None else count(products, page_size)
     last = max(1, -(-total // page_size))
     if number > last:
         raise PageOutOfRange

@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -184,32 +185,66 @@ def category_detail(request, slug):
     return _respond(request, page)
 
 
+def _frame_params(request, **overrides) -> tuple:
+    """What shapes a list page's frame and its count: the filters, not the page or the sort."""
+    return tuple(
+        (key, value)
+        for key, value in cache_params(request.GET, **overrides)
+        if key not in ("page", "sort")
+    )
+
+
 def _build_category(request, node) -> dict:
     filterset = ProductFilter(request.GET, request=request, category=node)
     params = _listing_params(request)
-    tree = filterset.tree
+    frame_key = (node.id, _frame_params(request))
+    counted = cached(
+        request,
+        "category-count",
+        frame_key,
+        lambda: listings.count(filterset.qs, params["page_size"]),
+    )
     try:
         listing = listings.paginate(
-            filterset.qs, number=params["page"], page_size=params["page_size"]
+            filterset.qs, number=params["page"], page_size=params["page_size"], counted=counted
         )
     except listings.PageOutOfRange as error:
         raise Http404(_("There is no such page.")) from error
-    trail = tree.trail(node)
+    trail = filterset.tree.trail(node)
     path = node.get_absolute_url()
     page_suffix = f"?page={listing.number}" if listing.number > 1 else ""
     filtered = any(key not in ("page",) for key in request.GET)
-    context = {
-        "node": node,
-        "trail": trail,
-        "filterset": filterset,
-        "listing": listing,
-        "pagination": _pagination(request, listing),
-        "shops": listings.top_shops(listings.in_category(listings.live_products(), node)),
-        "sort_choices": [c for c in filterset.form.fields["sort"].choices if c[0] != "relevance"],
-        "sort_value": filterset.sort_value,
-        "filters_active": _filters_active(request),
-        "clear_url": path,
-    }
+    pagination = _pagination(request, listing)
+    results = render_to_string(
+        "catalog/_category_results.html",
+        {
+            "listing": listing,
+            "pagination": pagination,
+            "base_url": path,
+            "sort_choices": [
+                c for c in filterset.form.fields["sort"].choices if c[0] != "relevance"
+            ],
+            "sort_value": filterset.sort_value,
+            "clear_url": path,
+        },
+    )
+    frame = shell.frame(
+        request,
+        "category-frame",
+        frame_key,
+        lambda: render_to_string(
+            "catalog/category.html",
+            {
+                "node": node,
+                "trail": trail,
+                "filterset": filterset,
+                "shops": listings.top_shops(listings.in_category(listings.live_products(), node)),
+                "filters_active": _filters_active(request),
+                "clear_url": path,
+                "results": shell.slot("results"),
+            },
+        ),
+    )
     title = (
         node.name
         if listing.number == 1
@@ -232,14 +267,14 @@ def _build_category(request, node) -> dict:
                 + [(item.name, item.get_absolute_url()) for item in trail]
             )
         ],
-        prev_url=seo.absolute_url(path + _pagination(request, listing)["previous"])
+        prev_url=seo.absolute_url(path + pagination["previous"])
         if listing.has_previous and not filtered
         else "",
         next_url=seo.absolute_url(path + f"?page={listing.next_page_number}")
         if listing.has_next and not filtered
         else "",
     )
-    body = render_to_string("catalog/category.html", context)
+    body = shell.join(frame, {"results": results})
     return _page(title=title, meta=meta, body=body)
 
 
@@ -258,20 +293,21 @@ def _build_search(request, query: str) -> dict:
     data["q"] = query
     filterset = ProductFilter(data, request=request)
     params = _listing_params(request)
-    context = {
-        "query": query,
-        "filterset": filterset,
-        "sort_choices": filterset.form.fields["sort"].choices,
-        "filters_active": _filters_active(request),
-        "clear_url": reverse("search")
-        + (_query_string(request, **{k: None for k in request.GET if k != "q"}) if query else ""),
-        "categories": filterset.tree.roots,
-    }
+    clear_url = reverse("search") + (
+        _query_string(request, **{k: None for k in request.GET if k != "q"}) if query else ""
+    )
     zero_results = False
+    results = ""
     if query:
+        counted = cached(
+            request,
+            "search-count",
+            _frame_params(request, q=query),
+            lambda: listings.count(filterset.qs, params["page_size"]),
+        )
         try:
             listing = listings.paginate(
-                filterset.qs, number=params["page"], page_size=params["page_size"]
+                filterset.qs, number=params["page"], page_size=params["page_size"], counted=counted
             )
         except listings.PageOutOfRange as error:
             raise Http404(_("There is no such page.")) from error
@@ -282,19 +318,44 @@ def _build_search(request, query: str) -> dict:
                 listing, fuzzy = fuzzy_listing, True
         narrowed = _filters_active(request)
         zero_results = not listing.total and not narrowed and filterset.is_valid()
-        context.update(
-            listing=listing,
-            fuzzy=fuzzy,
-            pagination=_pagination(request, listing),
-            sort_value=filterset.sort_value,  # known once the search has run
+        results = render_to_string(
+            "catalog/_search_results.html",
+            {
+                "query": query,
+                "listing": listing,
+                "fuzzy": fuzzy,
+                "pagination": _pagination(request, listing),
+                "base_url": reverse("search"),
+                "sort_choices": filterset.form.fields["sort"].choices,
+                "sort_value": filterset.sort_value,  # known once the search has run
+            },
         )
+    # The frame is every query's: the words go into its slots.
+    frame = shell.frame(
+        request,
+        "search-frame",
+        (bool(query), _frame_params(request, q="")),
+        lambda: render_to_string(
+            "catalog/search.html",
+            {
+                "query": shell.slot("query") if query else "",
+                "filterset": filterset,
+                "filters_active": _filters_active(request),
+                "clear_url": shell.slot("clear"),
+                "categories": filterset.tree.roots,
+                "results": shell.slot("results"),
+            },
+        ),
+    )
+    body = shell.join(
+        frame, {"query": escape(query), "clear": escape(clear_url), "results": results}
+    )
     title = _("“%(query)s” – search") % {"query": query} if query else _("Search")
     meta = _meta(
         description=_("Search thousands of shops at once."),
         canonical=seo.absolute_url(reverse("search")),
         robots="noindex,follow",
     )
-    body = render_to_string("catalog/search.html", context)
     node = filterset.category_node
     return _page(
         title=title,

@@ -52,3 +52,26 @@ def test_the_layout_follows_the_language(client, live_tea):
     chinese = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'lang="en"' in english and "Sign in" in english
     assert 'lang="zh-hans"' in chinese and "登录" in chinese
+
+
+def test_searches_share_a_frame_but_each_shows_its_own_words(client, live_tea):
+    first = client.get("/search/", {"q": "longjing", "in_stock": "true"}).content.decode()
+    second = client.get("/search/", {"q": "<i>龙井</i>", "in_stock": "true"}).content.decode()
+    assert "Results for “longjing”" in first
+    assert "Results for “&lt;i&gt;龙井&lt;/i&gt;”" in second
+    assert '<input type="hidden" name="q" value="&lt;i&gt;龙井&lt;/i&gt;">' in second
+    assert 'href="/search/?q=%3Ci%3E%E9%BE%99%E4%BA%95%3C%2Fi%3E">Clear filters' in second
+    assert "No products match “&lt;i&gt;龙井&lt;/i&gt;”" in second
+
+
+def test_a_category_frame_serves_its_pages_and_sorts_but_not_other_filters(client, live_tea):
+    url = f"/categories/{live_tea.category.slug}/"
+    by_price = client.get(url, {"sort": "price"}).content.decode()
+    filtered = client.get(url, {"sort": "price", "price_min": "100"}).content.decode()
+    assert '<option value="price" selected>' in by_price
+    assert 'name="price_min"' in by_price and 'value=""' in by_price
+    assert (
+        'name="price_min" min="0" step="0.01" inputmode="decimal" placeholder="Min" value="100"'
+        in (filtered)
+    )
+    assert "1 product" in by_price
