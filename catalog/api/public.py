@@ -25,10 +25,10 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from catalog.storefront import listings, seo
+from catalog.storefront import listings, product_page, seo
 from catalog.storefront.categories import category_tree
 from catalog.storefront.filters import ProductFilter
-from catalog.storefront.product_page import get_live_product, product_page, stock_state
+from catalog.storefront.product_page import stock_state
 from catalog.text import sanitize_description
 from marketplace.core.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -253,12 +253,13 @@ class PublicProductViewSet(
             pk = int(kwargs["pk"])
         except (TypeError, ValueError) as error:
             raise NotFound from error
-        product = get_live_product(pk)
-        if product is None:
+        page = product_page.load(pk, request=request, with_more=False)
+        if page is None:
             raise NotFound(_("This product is not on sale."))
+        product = page.product
         context = {
             **self.get_serializer_context(),
-            "page": product_page(product, with_more=False),
+            "page": page,
             "tree": category_tree(request),
         }
         return Response(PublicProductDetailSerializer(product, context=context).data)

@@ -23,11 +23,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalog.storefront import listings, search_log, seo, shell
+from catalog.storefront import listings, product_page, search_log, seo, shell
 from catalog.storefront.cache import cached
 from catalog.storefront.categories import category_tree
 from catalog.storefront.filters import MAX_QUERY_LENGTH, ProductFilter, cache_params
-from catalog.storefront.product_page import get_live_product, product_page, stock_state
+from catalog.storefront.product_page import stock_state
 from catalog.text import sanitize_description
 from marketplace.core.money import format_amount
 
@@ -416,11 +416,11 @@ def product_detail(request, pk, slug):
 
 
 def _build_product(request, pk) -> dict:
-    product = get_live_product(pk)
-    if product is None:
+    data = product_page.load(pk, request=request)
+    if data is None:
         return {"missing": True}
+    product = data.product
     tree = category_tree(request)
-    data = product_page(product)
     url = listings.product_url(product.pk, product.slug)
     node = tree.by_id.get(product.category_id)
     trail = tree.trail(node) if node else []

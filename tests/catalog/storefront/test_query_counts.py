@@ -75,6 +75,21 @@ def test_queries_stay_constant_across_page_sizes_and_catalogue_sizes(
         assert large[name][1] == 1, (name, large[name])
 
 
+def test_a_new_page_of_the_long_tail_reads_only_what_is_its_own(client, live_tea):
+    """Once the shared parts are cached (the category tree, attribute templates, a category's
+    frame and count, the search frame), a page never seen before costs the storefront version and
+    its own rows: one query for a product, one for another page or sort of a category, two
+    (count and rows) for new words."""
+    clone_live_products(live_tea, 60)
+    category = f"/categories/{live_tea.category.slug}/"
+    others = list(listings.live_products().exclude(pk=live_tea.pk).values_list("pk", "slug")[:2])
+    for url in (category, "/search/?q=longjing", f"/products/{others[0][0]}/{others[0][1]}/"):
+        queries(client, url)
+    assert queries(client, f"/products/{others[1][0]}/{others[1][1]}/") == 2
+    assert queries(client, f"{category}?sort=price&page=2") == 2
+    assert queries(client, "/search/?q=龙井&sort=price") == 3
+
+
 def test_page_fifty_is_served_within_the_budget(client, live_tea, django_assert_max_num_queries):
     clone_live_products(live_tea, 24 * 50)
     url = f"/categories/{live_tea.category.slug}/?page=50"
