@@ -136,6 +136,18 @@ def sort_products(
     return products.order_by(*ORDERINGS.get(sort, ORDERINGS[Sort.NEWEST]))
 
 
+def rank_among_best_sellers(products: QuerySet[Product], page_size: int) -> QuerySet[Product]:
+    """A relevance-sorted search that matches more than a list can show (`count` said "more
+    than"), ranked among its best-selling matches only, as many as the list shows at most.
+
+    Ranking reads every match's search vector: for a word in a fifth of the catalogue that is
+    30 ms and more, for pages nobody reads past the hundredth. The best sellers come from the
+    sales index, so the ranking reads `MAX_PAGES` pages' worth of vectors at most.
+    """
+    best = products.order_by("-sales_count", "-id").values("pk")[: MAX_PAGES * page_size]
+    return products.filter(pk__in=best)
+
+
 # --- Pages ---------------------------------------------------------------------------------------
 @dataclass
 class ListingPage:

@@ -305,9 +305,12 @@ def _build_search(request, query: str) -> dict:
             _frame_params(request, q=query),
             lambda: listings.count(filterset.qs, params["page_size"]),
         )
+        products = filterset.qs
+        if counted[1] and filterset.sort_value == listings.Sort.RELEVANCE:
+            products = listings.rank_among_best_sellers(products, params["page_size"])
         try:
             listing = listings.paginate(
-                filterset.qs, number=params["page"], page_size=params["page_size"], counted=counted
+                products, number=params["page"], page_size=params["page_size"], counted=counted
             )
         except listings.PageOutOfRange as error:
             raise Http404(_("There is no such page.")) from error

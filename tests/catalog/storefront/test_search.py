@@ -47,6 +47,37 @@ def test_relevance_ranks_title_matches_first(client, live_tea, live_cup):
     assert results == [live_tea.title]
 
 
+def test_a_word_that_matches_more_than_a_list_shows_is_ranked_among_the_best_sellers(
+    client, live_tea, live_cup, monkeypatch
+):
+    """More matches than MAX_PAGES pages: relevance orders the best-selling matches, which are
+    all the list can show anyway (and the count says "more than")."""
+    from django.db import connection
+
+    from tests.catalog.storefront.conftest import clone_live_products
+
+    monkeypatch.setattr(listings, "MAX_PAGES", 1)
+    clone_live_products(live_tea, 40)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE catalog_product SET sales_count = mod(id, 97)")
+        # The worst sellers match best: ranked among all matches, they would come first.
+        cursor.execute(
+            "UPDATE catalog_product SET search_vector = search_vector || "
+            "setweight(to_tsvector('simple', 'longjing longjing longjing'), 'A') "
+            "WHERE id IN (SELECT id FROM catalog_product ORDER BY sales_count LIMIT 10)"
+        )
+    best = set(
+        listings.live_products()
+        .filter(title=live_tea.title)
+        .order_by("-sales_count", "-id")
+        .values_list("pk", flat=True)[:24]
+    )
+    html = client.get("/search/", {"q": "longjing"}).content.decode()
+    shown = {int(pk) for pk in re.findall(r'href="/products/(\d+)/', html)}
+    assert shown == best
+    assert "More than 24 products" in html
+
+
 def test_search_with_filters_and_sort(client, live_tea, live_cup):
     assert found(client, "绿茶", price_max="50") == [live_cup.title]
     assert found(client, "绿茶", sort="-price")[0] == live_tea.title
