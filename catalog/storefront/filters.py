@@ -168,6 +168,49 @@ class ProductFilter(django_filters.FilterSet):
 
 
 PARAMETERS = {*ProductFilter.base_filters, "page", "per_page"}
+SORTS = {value for value, _label in SORT_CHOICES}
+
+
+class PlainList:
+    """A list that narrows nothing (a category, or the words searched, with a page and a known
+    sort): the products ProductFilter would give, without building a FilterSet, which costs
+    more than the rest of such a page. `product_list` decides which one a request gets."""
+
+    def __init__(self, data, *, request=None, category=None):
+        self.data = data
+        self.tree = category_tree(request)
+        self.category_node = category
+        words = str(data.get("q", ""))
+        self.search_query = listings.search_query(words) if words else None
+        chosen = data.get("sort") or ""
+        if chosen == listings.Sort.RELEVANCE and self.search_query is None:
+            chosen = listings.Sort.NEWEST
+        self.sort_value = chosen or (
+            listings.Sort.RELEVANCE if self.search_query is not None else listings.Sort.NEWEST
+        )
+        products = listings.live_products()
+        if category is not None:
+            products = listings.in_category(products, category)
+        if words.strip() and self.search_query is None:
+            products = products.none()  # nothing searchable in the words
+        elif self.search_query is not None:
+            products = products.filter(search_vector=self.search_query)
+        self.qs = listings.sort_products(products, self.sort_value, query=self.search_query)
+
+    def is_valid(self) -> bool:
+        return True
+
+
+def product_list(data, *, request=None, category=None) -> ProductFilter | PlainList:
+    """The products of a storefront list: a PlainList when `data` narrows nothing beyond a
+    category page or the words of a search, else the whole ProductFilter."""
+    plain = {"page", "per_page", "sort"} | ({"q"} if category is None else set())
+    getlist = getattr(data, "getlist", lambda key: [data[key]])
+    if all(key in plain and len(getlist(key)) == 1 for key in data) and (
+        data.get("sort") in (None, "", *SORTS)
+    ):
+        return PlainList(data, request=request, category=category)
+    return ProductFilter(data, request=request, category=category)
 
 
 def cache_params(data, **overrides) -> tuple:

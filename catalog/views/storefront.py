@@ -26,7 +26,13 @@ from django.utils.translation import ngettext
 from catalog.storefront import listings, product_page, search_log, seo, shell
 from catalog.storefront.cache import cached
 from catalog.storefront.categories import category_tree
-from catalog.storefront.filters import MAX_QUERY_LENGTH, ProductFilter, cache_params
+from catalog.storefront.filters import (
+    MAX_QUERY_LENGTH,
+    SORT_CHOICES,
+    ProductFilter,
+    cache_params,
+    product_list,
+)
 from catalog.storefront.product_page import stock_state
 from catalog.text import sanitize_description
 from marketplace.core.money import format_amount
@@ -195,7 +201,7 @@ def _frame_params(request, **overrides) -> tuple:
 
 
 def _build_category(request, node) -> dict:
-    filterset = ProductFilter(request.GET, request=request, category=node)
+    filterset = product_list(request.GET, request=request, category=node)
     params = _listing_params(request)
     frame_key = (node.id, _frame_params(request))
     counted = cached(
@@ -221,9 +227,7 @@ def _build_category(request, node) -> dict:
             "listing": listing,
             "pagination": pagination,
             "base_url": path,
-            "sort_choices": [
-                c for c in filterset.form.fields["sort"].choices if c[0] != "relevance"
-            ],
+            "sort_choices": [c for c in SORT_CHOICES if c[0] != listings.Sort.RELEVANCE],
             "sort_value": filterset.sort_value,
             "clear_url": path,
         },
@@ -237,7 +241,7 @@ def _build_category(request, node) -> dict:
             {
                 "node": node,
                 "trail": trail,
-                "filterset": filterset,
+                "filterset": ProductFilter(request.GET, request=request, category=node),
                 "shops": listings.top_shops(listings.in_category(listings.live_products(), node)),
                 "filters_active": _filters_active(request),
                 "clear_url": path,
@@ -291,7 +295,7 @@ def search(request):
 def _build_search(request, query: str) -> dict:
     data = request.GET.copy()
     data["q"] = query
-    filterset = ProductFilter(data, request=request)
+    filterset = product_list(data, request=request)
     params = _listing_params(request)
     clear_url = reverse("search") + (
         _query_string(request, **{k: None for k in request.GET if k != "q"}) if query else ""
@@ -329,7 +333,7 @@ def _build_search(request, query: str) -> dict:
                 "fuzzy": fuzzy,
                 "pagination": _pagination(request, listing),
                 "base_url": reverse("search"),
-                "sort_choices": filterset.form.fields["sort"].choices,
+                "sort_choices": SORT_CHOICES,
                 "sort_value": filterset.sort_value,  # known once the search has run
             },
         )
@@ -342,7 +346,7 @@ def _build_search(request, query: str) -> dict:
             "catalog/search.html",
             {
                 "query": shell.slot("query") if query else "",
-                "filterset": filterset,
+                "filterset": ProductFilter(data, request=request),
                 "filters_active": _filters_active(request),
                 "clear_url": shell.slot("clear"),
                 "categories": filterset.tree.roots,
