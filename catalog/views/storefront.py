@@ -79,9 +79,8 @@ def _respond(request, page: dict, *, template: str = PAGE_TEMPLATE):
     return HttpResponse(html, status=page.get("status", 200))
 
 
-def _meta(**context) -> str:
-    context["json_ld"] = [seo.json_ld(document) for document in context.get("json_ld", [])]
-    return render_to_string("catalog/_seo_meta.html", context)
+def _meta(*, json_ld=(), **tags) -> str:
+    return seo.meta_tags(documents=json_ld, **tags)
 
 
 def _listing_params(request) -> dict:
