@@ -224,3 +224,43 @@ def cache_params(data, **overrides) -> tuple:
     }
     values.update({key: (value,) for key, value in overrides.items()})
     return tuple(sorted(values.items()))
+
+
+def filter_panel(listing: ProductFilter | PlainList, request=None) -> dict:
+    """What the filter panel shows (`catalog/_filters.html`): the values chosen, the errors and
+    each attribute filter with its choices, as plain data, so the panel renders without Django's
+    form widgets (a template each, for every checkbox). A PlainList has chosen nothing."""
+    if isinstance(listing, PlainList):
+        attributes = attribute_filters(listing.category_node, request)
+        form, data, errors = None, {}, []
+    else:
+        attributes = listing.attribute_filters
+        form, data = listing.form, listing.form.data
+        listing.is_valid()
+        errors = [(field.label, error) for field in form for error in field.errors]
+    getlist = getattr(data, "getlist", lambda key: [])
+    cleaned = getattr(form, "cleaned_data", {}) or {}
+    panel_attributes = []
+    for attribute in attributes:
+        name = ATTRIBUTE_PREFIX + attribute.code
+        entry = {"name": attribute.name, "input": name, "id": f"id_{name}"}
+        if attribute.is_boolean:
+            entry["is_boolean"] = True
+            entry["checked"] = bool(form is not None and form[name].value())
+        else:
+            chosen = {str(value) for value in getlist(name)}
+            entry["choices"] = [
+                {"id": f"id_{name}_{index}", "value": value, "label": label,
+                 "checked": value in chosen}
+                for index, (value, label) in enumerate(attribute.choice_pairs)
+            ]  # fmt: skip
+        panel_attributes.append(entry)
+    return {
+        "errors": errors,
+        "price_min": data.get("price_min") or "",
+        "price_max": data.get("price_max") or "",
+        "in_stock": bool(cleaned.get("in_stock")),
+        "rating_min": str(data.get("rating_min") or ""),
+        "shop": data.get("shop") or "",
+        "attributes": panel_attributes,
+    }

@@ -31,6 +31,7 @@ from catalog.storefront.filters import (
     SORT_CHOICES,
     ProductFilter,
     cache_params,
+    filter_panel,
     product_list,
 )
 from catalog.storefront.product_page import stock_state
@@ -208,6 +209,7 @@ def _build_category(request, node) -> dict:
         "category-count",
         frame_key,
         lambda: listings.count(filterset.qs, params["page_size"]),
+        per_language=False,
     )
     try:
         listing = listings.paginate(
@@ -240,8 +242,17 @@ def _build_category(request, node) -> dict:
             {
                 "node": node,
                 "trail": trail,
-                "filterset": ProductFilter(request.GET, request=request, category=node),
-                "shops": listings.top_shops(listings.in_category(listings.live_products(), node)),
+                "panel": filter_panel(filterset, request),
+                "category_node": node,
+                "shops": cached(
+                    request,
+                    "category-shops",
+                    node.id,
+                    lambda: listings.top_shops(
+                        listings.in_category(listings.live_products(), node)
+                    ),
+                    per_language=False,
+                ),
                 "filters_active": _filters_active(request),
                 "clear_url": path,
                 "results": shell.slot("results"),
@@ -307,6 +318,7 @@ def _build_search(request, query: str) -> dict:
             "search-count",
             _frame_params(request, q=query),
             lambda: listings.count(filterset.qs, params["page_size"]),
+            per_language=False,
         )
         products = filterset.qs
         if counted[1] and filterset.sort_value == listings.Sort.RELEVANCE:
@@ -345,7 +357,8 @@ def _build_search(request, query: str) -> dict:
             "catalog/search.html",
             {
                 "query": shell.slot("query") if query else "",
-                "filterset": ProductFilter(data, request=request),
+                "panel": filter_panel(filterset, request),
+                "category_node": filterset.category_node,
                 "filters_active": _filters_active(request),
                 "clear_url": shell.slot("clear"),
                 "categories": filterset.tree.roots,

@@ -75,3 +75,25 @@ def test_a_category_frame_serves_its_pages_and_sorts_but_not_other_filters(clien
         in (filtered)
     )
     assert "1 product" in by_price
+
+
+def test_the_filter_panel_shows_what_was_chosen_and_what_was_wrong(client, live_tea):
+    url = f"/categories/{live_tea.category.slug}/"
+    plain = client.get(url).content.decode()
+    assert '<input type="checkbox" name="attr_grade" value="special" id="id_attr_grade_0">' in plain
+    assert "form-errors" not in plain
+
+    chosen = client.get(
+        url,
+        {"attr_grade": ["special"], "in_stock": "true", "rating_min": "4", "price_max": "9.999"},
+    ).content.decode()
+    assert (
+        '<input type="checkbox" name="attr_grade" value="special" id="id_attr_grade_0" checked>'
+    ) in chosen
+    assert 'id="filter-in-stock" type="checkbox" name="in_stock" value="true" checked>' in chosen
+    assert '<option value="4" selected>' in chosen
+    assert (
+        'name="price_max" min="0" step="0.01" inputmode="decimal" placeholder="Max" value="9.999"'
+        in (chosen)
+    )
+    assert '<div class="form-errors" role="alert"><p>Highest price:' in chosen
