@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from catalog.storefront import cards, listings, seo
+from catalog.storefront import cards, list_parts, listings, seo
 
 register = template.Library()
 
@@ -25,3 +25,15 @@ def media(name):
 def product_grid(products):
     """The product cards of a list (catalog.storefront.cards)."""
     return cards.product_grid(products)
+
+
+@register.simple_tag
+def listing_toolbar(listing, sort_choices, sort_value):
+    """Result count and sort (catalog.storefront.list_parts)."""
+    return list_parts.toolbar(listing, sort_choices, sort_value)
+
+
+@register.simple_tag
+def listing_pagination(listing, links, base_url):
+    """Page links (catalog.storefront.list_parts)."""
+    return list_parts.pagination(listing, links, base_url)
