@@ -6,6 +6,8 @@ e-mail. The e-mail template gets `user`, `notification`, `link` (absolute) and a
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -46,6 +48,56 @@ def notify(
             lambda: tasks.send_notification_email.delay(notification_id, email_template, extra)
         )
     return notification
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification for `notify_many` (the arguments of `notify`)."""
+
+    user: object
+    title: object
+    body: object = ""
+    link: str = ""
+    shop_id: int | None = None
+    email_template: str | None = DEFAULT_EMAIL_TEMPLATE
+    context: dict = field(default_factory=dict)
+
+
+def notify_many(notices: list[Notice]) -> list[Notification]:
+    """`notify` for several recipients at once: one INSERT of every notification (each in its
+    recipient's language) and one e-mail task per notification, enqueued on commit."""
+    notifications = []
+    for notice in notices:
+        user = notice.user
+        with translation.override(user.preferred_language or translation.get_language()):
+            title = notice.title() if callable(notice.title) else notice.title
+            body = notice.body() if callable(notice.body) else notice.body
+            notifications.append(
+                Notification(
+                    user=user,
+                    shop_id=notice.shop_id,
+                    title=str(title)[:200],
+                    body=str(body),
+                    link=notice.link,
+                )
+            )
+    if not notifications:
+        return []
+    Notification.objects.bulk_create(notifications)
+    mails = [
+        (notification.pk, notice.email_template, dict(notice.context))
+        for notification, notice in zip(notifications, notices, strict=True)
+        if notice.email_template
+    ]
+    if mails:
+        from marketplace.core import tasks
+
+        def send():
+            for notification_id, template, extra in mails:
+                tasks.send_notification_email.delay(notification_id, template, extra)
+
+        transaction.on_commit(send)
+    return notifications
 
 
 def mark_read(*, user, notification_id: int | None = None) -> int:
