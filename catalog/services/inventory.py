@@ -114,6 +114,19 @@ def lock_stock(sku_ids: Iterable[int], *, shop=None, strict: bool = True) -> dic
     return locked
 
 
+def lock_stock_of(rows, *, sku: str = "sku") -> list:
+    """`lock_stock` of the SKUs that the rows of `rows` (a queryset of a model with a foreign
+    key `sku` to a SKU, e.g. a buyer's cart lines) name, in the same statement that reads those
+    rows: each row comes with its SKU, the SKU's product and shop read under the lock, in the
+    one lock order (by product id, each product before its SKUs: FOR NO KEY UPDATE OF the
+    product, then the SKU). The rows themselves are not locked. Returns them in that order."""
+    return list(
+        rows.select_related(sku, f"{sku}__product", f"{sku}__shop")
+        .select_for_update(no_key=True, of=(f"{sku}__product", sku))
+        .order_by(f"{sku}__product_id", f"{sku}_id")
+    )
+
+
 _WRITE_SQL = """
 WITH s AS (
     UPDATE catalog_sku AS s
@@ -150,17 +163,22 @@ SELECT s.id, s.stock, s.reserved, s.low_stock_alerted,
 
 
 def _apply(
-    changes: list[_Change], *, actor=None, shop=None, locked: dict[int, Sku] | None = None
+    changes: list[_Change],
+    *,
+    actor=None,
+    shop=None,
+    locked: dict[int, Sku] | None = None,
+    savepoint: bool = True,
 ) -> list[StockMovement]:
     """Apply `changes` atomically; see the module docstring. Raises before writing anything.
 
     `locked`: the SKUs this transaction has locked already with `lock_stock` and not changed
     since (placement locks them before pricing): they are not locked again, and the caller's
-    transaction is the only one (no savepoint), so a refusal here rolls all of it back. The
-    writes (SKUs, ledger rows, products) are one statement."""
+    transaction is the only one (no savepoint), so a refusal here rolls all of it back; so does
+    `savepoint=False`. The writes (SKUs, ledger rows, products) are one statement."""
     sku_ids = {change.sku_id for change in changes}
     reuse = locked is not None and sku_ids <= set(locked) and connection.in_atomic_block
-    with transaction.atomic(savepoint=not reuse):
+    with transaction.atomic(savepoint=savepoint and not reuse):
         skus = locked if reuse else lock_stock(sku_ids, shop=shop)
         # Per SKU totals, checked against the locked balances.
         totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -345,8 +363,9 @@ def reserve_stock_for_orders(
     lines_by_order: dict, *, actor=None, locked: dict[int, Sku] | None = None
 ) -> list[StockMovement]:
     """`reserve_stock` for the orders of one checkout ({order_ref: lines}): one lock of all their
-    SKUs, in the one order, and one update. All lines of all orders or none. `locked`: what
-    `lock_stock` returned earlier in the caller's transaction (placement): not locked again."""
+    SKUs, in the one order, and one update. All lines of all orders or none. `locked`: the SKUs
+    `lock_stock` / `lock_stock_of` returned earlier in the caller's transaction (placement):
+    not locked again."""
     changes = [
         _Change(line.sku_id, Kind.RESERVED, -line.quantity, line.quantity, _check_reference(ref))
         for ref, lines in lines_by_order.items()
@@ -425,7 +444,9 @@ def commit_sales(*, order_refs: Iterable[str], actor=None) -> list[StockMovement
     to call twice."""
     reserved = _reserved_for(sorted({_check_reference(ref) for ref in order_refs}))
     changes = [_Change(sku_id, Kind.SOLD, 0, -units, ref) for ref, sku_id, units in reserved]
-    return _apply(changes, actor=actor) if changes else []
+    # Inside the payment's transaction, no savepoint of its own: a refusal (which the locked
+    # reservation cannot meet) rolls the payment's transaction back.
+    return _apply(changes, actor=actor, savepoint=False) if changes else []
 
 
 def return_stock(lines, *, order_ref: str, actor=None, reason: str = "") -> list[StockMovement]:

@@ -65,7 +65,8 @@ class Notice:
 
 def notify_many(notices: list[Notice]) -> list[Notification]:
     """`notify` for several recipients at once: one INSERT of every notification (each in its
-    recipient's language) and one e-mail task per notification, enqueued on commit."""
+    recipient's language) and, on commit, one e-mail task for the notifications that share an
+    e-mail template and context (`send_notification_emails`: read in one query)."""
     notifications = []
     for notice in notices:
         user = notice.user
@@ -84,17 +85,20 @@ def notify_many(notices: list[Notice]) -> list[Notification]:
     if not notifications:
         return []
     Notification.objects.bulk_create(notifications)
-    mails = [
-        (notification.pk, notice.email_template, dict(notice.context))
-        for notification, notice in zip(notifications, notices, strict=True)
-        if notice.email_template
-    ]
-    if mails:
+    # One e-mail task per template and context (usually one for them all), on commit.
+    batches: dict[tuple, tuple[str, dict, list[int]]] = {}
+    for notification, notice in zip(notifications, notices, strict=True):
+        if notice.email_template:
+            key = (notice.email_template, repr(sorted(notice.context.items())))
+            batches.setdefault(key, (notice.email_template, dict(notice.context), []))[2].append(
+                notification.pk
+            )
+    if batches:
         from marketplace.core import tasks
 
         def send():
-            for notification_id, template, extra in mails:
-                tasks.send_notification_email.delay(notification_id, template, extra)
+            for template, extra, ids in batches.values():
+                tasks.send_notification_emails.delay(ids, template, extra)
 
         transaction.on_commit(send)
     return notifications

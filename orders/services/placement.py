@@ -374,16 +374,16 @@ def _lock_lines(cart: Cart | None) -> tuple[CartSummary, list[str], dict[int, Sk
     (price, stock, state) under the lock; returns the cart grouped by shop (not priced yet) and,
     in cart order, why the lines left out (unavailable, sold out: they stay in the cart) are. A
     line asking for more than is left refuses the whole checkout, and so does a cart with
-    nothing to buy. Also returns the locked SKUs by id (reserved later without a second lock)."""
-    lines = selectors.cart_lines(cart)
-    if not lines:
+    nothing to buy. Also returns the locked SKUs by id (reserved later without a second lock).
+    One query: the lines with their SKUs, products and shops, the stock locked as they are read
+    (`catalog.services.lock_stock_of`)."""
+    if cart is None:
         raise OrdersError(_("Your cart is empty."), code=ErrorCode.EMPTY_CART)
-    locked = catalog_services.lock_stock({line.sku_id for line in lines}, strict=False)
-    present = []
-    for line in lines:
-        if line.sku_id in locked:
-            line.sku = locked[line.sku_id]
-            present.append(line)
+    present = catalog_services.lock_stock_of(CartLine.objects.filter(cart=cart))
+    if not present:
+        raise OrdersError(_("Your cart is empty."), code=ErrorCode.EMPTY_CART)
+    present.sort(key=lambda line: (line.created_at, line.pk))  # the cart's order
+    locked = {line.sku_id: line.sku for line in present}
     summary = selectors.group_cart(cart, lines=present)
     item_of = {item.line.pk: item for item in summary.items}
     left_out: list[str] = []
