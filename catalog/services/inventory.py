@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogError, ErrorCode, InsufficientStock
 from catalog.models import Sku, StockAlert, StockMovement
+from catalog.services.stock_write import write_stock
 
 Kind = StockMovement.Kind
 MAX_QUANTITY = 1_000_000
@@ -127,41 +128,6 @@ def lock_stock_of(rows, *, sku: str = "sku") -> list:
     )
 
 
-_WRITE_SQL = """
-WITH s AS (
-    UPDATE catalog_sku AS s
-       SET stock = s.stock + v.change,
-           reserved = s.reserved + v.reserved_change,
-           sold_count = s.sold_count + v.sold,
-           low_stock_alerted = (s.stock + v.change <= s.warning_line),
-           updated_at = %s
-      FROM UNNEST(%s::bigint[], %s::integer[], %s::integer[], %s::integer[])
-           AS v(id, change, reserved_change, sold)
-     WHERE s.id = v.id
-       AND s.stock + v.change >= 0
-       AND s.reserved + v.reserved_change >= 0
-    RETURNING s.id, s.stock, s.reserved, s.low_stock_alerted
-), m AS (
-    INSERT INTO catalog_stockmovement
-           (shop_id, sku_id, kind, quantity, reserved_change, stock_after, reserved_after,
-            reference, reason, actor_id, created_at)
-    SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], %s::varchar[], %s::integer[],
-                         %s::integer[], %s::integer[], %s::integer[], %s::varchar[],
-                         %s::varchar[], %s::bigint[], %s::timestamptz[])
-    RETURNING id
-), p AS (
-    UPDATE catalog_product AS p
-       SET total_stock = GREATEST(p.total_stock + v.change, 0),
-           sales_count = p.sales_count + v.sold
-      FROM UNNEST(%s::bigint[], %s::integer[], %s::integer[]) AS v(id, change, sold)
-     WHERE p.id = v.id
-)
-SELECT s.id, s.stock, s.reserved, s.low_stock_alerted,
-       (SELECT array_agg(m.id ORDER BY m.id) FROM m)
-  FROM s
-"""
-
-
 def _apply(
     changes: list[_Change],
     *,
@@ -231,30 +197,9 @@ def _apply(
                     created_at=now,
                 )
             )
-        products = _product_changes(skus, totals)
-        params: list = [now]
-        params += [[row[0] for row in rows]]
-        params += [[row[1][n] for row in rows] for n in range(3)]
-        params += [
-            [getattr(movement, name) for movement in movements]
-            for name in (
-                "shop_id",
-                "sku_id",
-                "kind",
-                "quantity",
-                "reserved_change",
-                "stock_after",
-                "reserved_after",
-                "reference",
-                "reason",
-                "actor_id",
-                "created_at",
-            )
-        ]
-        params += [[row[n] for row in products] for n in range(3)]
-        with connection.cursor() as cursor:
-            cursor.execute(_WRITE_SQL, params)
-            result = cursor.fetchall()
+        result = write_stock(
+            now=now, totals=rows, movements=movements, products=_product_changes(skus, totals)
+        )
         updated = {row[0]: row[:4] for row in result}
         if len(updated) != len(rows):  # cannot happen under the row locks; never half-write
             raise InsufficientStock(

@@ -17,16 +17,19 @@ for shops not in the cart are ignored; `expected_total` only guards against char
 less) than the buyer saw: if it differs, nothing is written and the buyer reviews again.
 
 How (Saleor's and oscar's habits), one transaction, each step a function below:
-1. `_lock_cart`: the buyer's cart row is locked first, so a double submit waits, then finds the
-   checkout of the first submit by its token (the one idempotency check) and returns it
-   (`created=False`): a no-op, the same orders;
+1. `_lock_cart`: the buyer's cart row is locked first (NOWAIT, with whether the token is taken
+   in the same query); a double submit finds it locked, waits for it in a second attempt, then
+   finds the checkout of the first submit by its token (the one idempotency check) and returns
+   it (`created=False`): a no-op, the same orders;
 2. the request is checked once: invoice, choices, the address and its province (`_read_request`);
-3. `_lock_lines`: the SKUs are locked (catalog's `lock_stock`: their products, then the SKUs, in
-   primary-key order) and re-checked (live, in stock);
+3. `_lock_lines`: the cart's lines are read with their SKUs locked in the same query (catalog's
+   `lock_stock_of`: their products, then the SKUs, in primary-key order) and re-checked (live,
+   in stock);
 4. `_price`: the cart is priced once by the engine and checked (deliverable, the reviewed total),
    and `_choose_carriers` checks each shop's carrier;
 5. `_create_checkout`, `_create_orders` (numbers from a sequence, lines), `_reserve_stock`
-   (catalog's conditional update, one ledger row per SKU), `_record_placed` (the "placed"
+   (catalog's conditional update and one ledger row per SKU in one statement, under the locks of
+   step 3), `_record_placed` (the "placed"
    timeline rows, `order_placed`), the bought lines leave the cart, `_create_payment`;
 6. after commit, the payment provider is called (`payments.start_payment`), outside the
    transaction; a provider failure leaves the orders pending with a "pay again" button.
