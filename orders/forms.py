@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,19 @@ class AddressChoiceForm(forms.Form):
         self.fields["address"].label_from_instance = lambda a: (
             f"{a.recipient} · {a.phone} · {a.one_line()}"
         )
+
+
+SHOP_FIELD = re.compile(r"^shop-(\d{1,18})-(?:carrier|insure|note)$")
+MAX_POSTED_SHOPS = 100
+
+
+def posted_shop_ids(data) -> list[int]:
+    """The shops a submitted review form names fields for (`shop-<id>-carrier|insure|note`), so
+    that a submit is parsed without reading the cart first: the service ignores choices for
+    shops not in the cart, and a shop of the cart without posted fields gets the defaults, as
+    it would from empty fields. At most MAX_POSTED_SHOPS."""
+    found = sorted({int(m.group(1)) for key in data if (m := SHOP_FIELD.match(key))})
+    return found[:MAX_POSTED_SHOPS]
 
 
 class ReviewForm(forms.Form):

@@ -8,7 +8,9 @@ write the ledger):
     return_stock(lines, *, order_ref, actor=None, reason="")
     reserve_stock_for_orders({order_ref: lines}, *, actor=None), commit_sales(*, order_refs)
         the orders of one checkout at once: all their locks in the one order
-    lock_stock(sku_ids)   the lock itself (placement takes it before pricing the cart)
+    lock_stock(sku_ids)   the lock itself
+    lock_stock_of(rows, sku="sku")   the same lock, taken while reading rows that name the SKUs
+        (placement: the cart's lines, before pricing; then reserve_stock_for_orders(locked=))
     lines: [StockLine(sku_id, quantity)] or [(sku_id, quantity)] or [{"sku_id", "quantity"}]
     Errors: InsufficientStock (a ConflictError, HTTP 409) naming the SKU; nothing changed.
 
@@ -26,6 +28,7 @@ from catalog.services.inventory import (
     commit_sale,
     commit_sales,
     lock_stock,
+    lock_stock_of,
     receive_stock,
     release_stock,
     reserve_stock,
@@ -41,6 +44,7 @@ __all__ = [
     "commit_sale",
     "commit_sales",
     "lock_stock",
+    "lock_stock_of",
     "receive_stock",
     "refresh_listings",
     "release_stock",

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import CatalogError, ErrorCode, InsufficientStock
 from catalog.models import Sku, StockAlert, StockMovement
+from catalog.services.stock_write import write_stock
 
 Kind = StockMovement.Kind
 MAX_QUANTITY = 1_000_000
@@ -114,25 +115,37 @@ def lock_stock(sku_ids: Iterable[int], *, shop=None, strict: bool = True) -> dic
     return locked
 
 
-_UPDATE_SQL = """
-UPDATE catalog_sku AS s
-   SET stock = s.stock + v.change,
-       reserved = s.reserved + v.reserved_change,
-       sold_count = s.sold_count + v.sold,
-       low_stock_alerted = (s.stock + v.change <= s.warning_line),
-       updated_at = %s
-  FROM (VALUES {values}) AS v(id, change, reserved_change, sold)
- WHERE s.id = v.id
-   AND s.stock + v.change >= 0
-   AND s.reserved + v.reserved_change >= 0
-RETURNING s.id, s.stock, s.reserved, s.low_stock_alerted
-"""
+def lock_stock_of(rows, *, sku: str = "sku") -> list:
+    """`lock_stock` of the SKUs that the rows of `rows` (a queryset of a model with a foreign
+    key `sku` to a SKU, e.g. a buyer's cart lines) name, in the same statement that reads those
+    rows: each row comes with its SKU, the SKU's product and shop read under the lock, in the
+    one lock order (by product id, each product before its SKUs: FOR NO KEY UPDATE OF the
+    product, then the SKU). The rows themselves are not locked. Returns them in that order."""
+    return list(
+        rows.select_related(sku, f"{sku}__product", f"{sku}__shop")
+        .select_for_update(no_key=True, of=(f"{sku}__product", sku))
+        .order_by(f"{sku}__product_id", f"{sku}_id")
+    )
 
 
-def _apply(changes: list[_Change], *, actor=None, shop=None) -> list[StockMovement]:
-    """Apply `changes` atomically; see the module docstring. Raises before writing anything."""
-    with transaction.atomic():
-        skus = lock_stock([change.sku_id for change in changes], shop=shop)
+def _apply(
+    changes: list[_Change],
+    *,
+    actor=None,
+    shop=None,
+    locked: dict[int, Sku] | None = None,
+    savepoint: bool = True,
+) -> list[StockMovement]:
+    """Apply `changes` atomically; see the module docstring. Raises before writing anything.
+
+    `locked`: the SKUs this transaction has locked already with `lock_stock` and not changed
+    since (placement locks them before pricing): they are not locked again, and the caller's
+    transaction is the only one (no savepoint), so a refusal here rolls all of it back; so does
+    `savepoint=False`. The writes (SKUs, ledger rows, products) are one statement."""
+    sku_ids = {change.sku_id for change in changes}
+    reuse = locked is not None and sku_ids <= set(locked) and connection.in_atomic_block
+    with transaction.atomic(savepoint=savepoint and not reuse):
+        skus = locked if reuse else lock_stock(sku_ids, shop=shop)
         # Per SKU totals, checked against the locked balances.
         totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         for change in changes:
@@ -161,20 +174,9 @@ def _apply(changes: list[_Change], *, actor=None, shop=None) -> list[StockMoveme
 
         now = timezone.now()
         rows = sorted(totals.items())
-        values = ", ".join(["(%s::bigint, %s::integer, %s::integer, %s::integer)"] * len(rows))
-        params: list = [now]
-        for sku_id, (quantity, reserved_change, sold) in rows:
-            params += [sku_id, quantity, reserved_change, sold]
-        with connection.cursor() as cursor:
-            cursor.execute(_UPDATE_SQL.format(values=values), params)
-            updated = {row[0]: row for row in cursor.fetchall()}
-        if len(updated) != len(rows):  # cannot happen under the row locks; never half-write
-            raise InsufficientStock(
-                _("The stock changed meanwhile; try again."), sku_id=0, available=0
-            )
-
         # The ledger: running balances per SKU, in the order the changes were given.
-        running = {sku_id: [skus[sku_id].stock, skus[sku_id].reserved] for sku_id in skus}
+        running = {sku_id: [skus[sku_id].stock, skus[sku_id].reserved] for sku_id in sku_ids}
+        actor_id = actor.pk if getattr(actor, "pk", None) else None
         movements = []
         for change in changes:
             balance = running[change.sku_id]
@@ -191,18 +193,28 @@ def _apply(changes: list[_Change], *, actor=None, shop=None) -> list[StockMoveme
                     reserved_after=balance[1],
                     reference=change.reference[:64],
                     reason=change.reason[:255],
-                    actor=actor if getattr(actor, "pk", None) else None,
+                    actor_id=actor_id,
                     created_at=now,
                 )
             )
-        StockMovement.objects.bulk_create(movements)
-
-        _update_products(skus, totals)
+        result = write_stock(
+            now=now, totals=rows, movements=movements, products=_product_changes(skus, totals)
+        )
+        updated = {row[0]: row[:4] for row in result}
+        if len(updated) != len(rows):  # cannot happen under the row locks; never half-write
+            raise InsufficientStock(
+                _("The stock changed meanwhile; try again."), sku_id=0, available=0
+            )
+        for movement, pk in zip(movements, result[0][4], strict=True):
+            movement.pk = pk
+            movement._state.adding = False
         _record_crossings(skus, updated, now=now)
         return movements
 
 
-def _update_products(skus: dict[int, Sku], totals: dict[int, list[int]]) -> None:
+def _product_changes(skus: dict[int, Sku], totals: dict[int, list[int]]) -> list[tuple]:
+    """(product id, change of its total stock, units sold) of the products whose SKUs change
+    (their rows were locked by `lock_stock`, before their SKUs)."""
     per_product: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for sku_id, (quantity, _reserved, sold) in totals.items():
         sku = skus[sku_id]
@@ -210,25 +222,7 @@ def _update_products(skus: dict[int, Sku], totals: dict[int, list[int]]) -> None
         if sku.is_active:
             entry[0] += quantity
         entry[1] += sold
-    rows = sorted((pid, d) for pid, d in per_product.items() if d[0] or d[1])
-    if not rows:
-        return
-    # The products' rows are locked already (`lock_stock`, before their SKUs).
-    values = ", ".join(["(%s::bigint, %s::integer, %s::integer)"] * len(rows))
-    params: list = []
-    for pid, (stock_change, sold) in rows:
-        params += [pid, stock_change, sold]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE catalog_product AS p
-               SET total_stock = GREATEST(p.total_stock + v.change, 0),
-                   sales_count = p.sales_count + v.sold
-              FROM (VALUES {values}) AS v(id, change, sold)
-             WHERE p.id = v.id
-            """,  # noqa: S608 - only placeholders are interpolated
-            params,
-        )
+    return sorted((pid, d[0], d[1]) for pid, d in per_product.items() if d[0] or d[1])
 
 
 def _record_crossings(skus: dict[int, Sku], updated: dict[int, tuple], *, now) -> None:
@@ -310,15 +304,19 @@ def reserve_stock(lines, *, order_ref: str, actor=None) -> list[StockMovement]:
     return reserve_stock_for_orders({order_ref: lines}, actor=actor)
 
 
-def reserve_stock_for_orders(lines_by_order: dict, *, actor=None) -> list[StockMovement]:
+def reserve_stock_for_orders(
+    lines_by_order: dict, *, actor=None, locked: dict[int, Sku] | None = None
+) -> list[StockMovement]:
     """`reserve_stock` for the orders of one checkout ({order_ref: lines}): one lock of all their
-    SKUs, in the one order, and one update. All lines of all orders or none."""
+    SKUs, in the one order, and one update. All lines of all orders or none. `locked`: the SKUs
+    `lock_stock` / `lock_stock_of` returned earlier in the caller's transaction (placement):
+    not locked again."""
     changes = [
         _Change(line.sku_id, Kind.RESERVED, -line.quantity, line.quantity, _check_reference(ref))
         for ref, lines in lines_by_order.items()
         for line in _lines(lines)
     ]
-    return _apply(changes, actor=actor)
+    return _apply(changes, actor=actor, locked=locked)
 
 
 def release_stock(*, order_ref: str, lines=None, actor=None, reason: str = ""):
@@ -391,7 +389,9 @@ def commit_sales(*, order_refs: Iterable[str], actor=None) -> list[StockMovement
     to call twice."""
     reserved = _reserved_for(sorted({_check_reference(ref) for ref in order_refs}))
     changes = [_Change(sku_id, Kind.SOLD, 0, -units, ref) for ref, sku_id, units in reserved]
-    return _apply(changes, actor=actor) if changes else []
+    # Inside the payment's transaction, no savepoint of its own: a refusal (which the locked
+    # reservation cannot meet) rolls the payment's transaction back.
+    return _apply(changes, actor=actor, savepoint=False) if changes else []
 
 
 def return_stock(lines, *, order_ref: str, actor=None, reason: str = "") -> list[StockMovement]:

@@ -5,12 +5,14 @@
 Which template prices a line: the line's `shipping_template_id` when it is one of the shop's
 templates (a product links to a template); otherwise the shop's default template; otherwise the
 flat rate, `flat_rate()` per parcel (¥10.00, or `settings.LOGISTICS_FLAT_RATE`), to every
-province. Three queries per call, whatever the number of lines.
+province. Three queries at most per call, whatever the number of lines; a quoter made by
+`make_quoter` reads every shop of a cart in those three (`load_shipping`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -52,21 +54,63 @@ def resolve_province(value: str) -> str:
 
 def shop_carrier_options(shop_id: int) -> tuple[CarrierOption, ...]:
     """The shop's active carriers, default first (one query)."""
+    return shops_carrier_options([shop_id]).get(shop_id, ())
+
+
+def shops_carrier_options(shop_ids: Collection[int]) -> dict[int, tuple[CarrierOption, ...]]:
+    """`shop_carrier_options` of several shops, in one query: {shop id: carriers}."""
     links = (
-        ShopCarrier.objects.filter(shop_id=shop_id, carrier__is_active=True)
+        ShopCarrier.objects.filter(shop_id__in=list(shop_ids), carrier__is_active=True)
         .select_related("carrier")
-        .order_by("-is_default", "carrier__position", "carrier__code")
+        .order_by("shop_id", "-is_default", "carrier__position", "carrier__code")
     )
-    return tuple(
-        CarrierOption(
-            id=link.carrier_id,
-            code=link.carrier.code,
-            name=link.carrier.name,
-            is_default=link.is_default,
-            simulated=link.carrier.simulated,
+    found: dict[int, list[CarrierOption]] = {}
+    for link in links:
+        found.setdefault(link.shop_id, []).append(
+            CarrierOption(
+                id=link.carrier_id,
+                code=link.carrier.code,
+                name=link.carrier.name,
+                is_default=link.is_default,
+                simulated=link.carrier.simulated,
+            )
         )
-        for link in links
+    return {shop_id: tuple(options) for shop_id, options in found.items()}
+
+
+@dataclass(frozen=True)
+class ShopShipping:
+    """What quoting one shop's parcel reads from the database: its templates (those the lines
+    name and the default, as snapshots by id) and its carriers."""
+
+    templates: dict
+    default: object | None
+    carriers: tuple[CarrierOption, ...]
+
+
+def load_shipping(
+    wanted: Mapping[int, Collection[int]],
+) -> dict[int, ShopShipping]:
+    """`ShopShipping` of several shops at once ({shop id: template ids the lines name}): the
+    templates with their rules, then the carriers, whatever the number of shops (three queries
+    at most)."""
+    shop_ids = sorted(wanted)
+    named = {tid for ids in wanted.values() for tid in ids if tid}
+    templates = list(
+        ShippingTemplate.objects.filter(shop_id__in=shop_ids)
+        .filter(Q(pk__in=named) | Q(is_default=True))
+        .prefetch_related("rules")
     )
+    carriers = shops_carrier_options(shop_ids)
+    loaded = {}
+    for shop_id in shop_ids:
+        mine = [t for t in templates if t.shop_id == shop_id]
+        by_id = {t.pk: t.snapshot() for t in mine if t.is_default or t.pk in wanted[shop_id]}
+        default = next((by_id[t.pk] for t in mine if t.is_default), None)
+        loaded[shop_id] = ShopShipping(
+            templates=by_id, default=default, carriers=carriers.get(shop_id, ())
+        )
+    return loaded
 
 
 def quote_for_shop(
@@ -76,21 +120,19 @@ def quote_for_shop(
     lines: Sequence[QuoteLine],
     insure: bool = False,
     currency: str = DEFAULT_CURRENCY,
+    loaded: ShopShipping | None = None,
 ) -> ShippingQuote:
     """The quote for the shop's parcel of `lines` to `province` (a code or a province name).
 
     Raises `NotDeliverable` (naming the province) when a template of the parcel refuses it,
-    `LogisticsError` for an unknown province or a bad line.
+    `LogisticsError` for an unknown province or a bad line. `loaded`: the shop's templates and
+    carriers when the caller read them already (`load_shipping`, for every shop of a cart).
     """
     province = resolve_province(province)
-    wanted = {line.shipping_template_id for line in lines if line.shipping_template_id}
-    templates = list(
-        ShippingTemplate.objects.filter(shop_id=shop_id)
-        .filter(Q(pk__in=wanted) | Q(is_default=True))
-        .prefetch_related("rules")
-    )
-    by_id = {template.pk: template.snapshot() for template in templates}
-    default = next((by_id[t.pk] for t in templates if t.is_default), None)
+    if loaded is None:
+        wanted = {line.shipping_template_id for line in lines if line.shipping_template_id}
+        loaded = load_shipping({shop_id: wanted})[shop_id]
+    by_id, default = loaded.templates, loaded.default
     fallback = default or flat_rate_template(flat_rate(), currency)
 
     groups: dict[object, tuple[object, list[QuoteLine]]] = {}
@@ -101,7 +143,7 @@ def quote_for_shop(
     return quote_combined(
         list(groups.values()),
         province=province,
-        carriers=shop_carrier_options(shop_id),
+        carriers=loaded.carriers,
         insure=insure,
     )
 
@@ -109,13 +151,36 @@ def quote_for_shop(
 def make_quoter(*, province: str, insure_shops: Collection[int] = ()):
     """The price engine's `shipping_quoter` for one destination: `quoter(shop_id=, lines=)`.
 
-    `insure_shops`: the shops whose parcels the buyer chose to insure.
+    `insure_shops`: the shops whose parcels the buyer chose to insure. The engine calls
+    `quoter.prepare({shop_id: lines})` first with every shop of the cart, so that their
+    templates and carriers are read together (`load_shipping`), not shop by shop.
     """
-    province = resolve_province(province)
+    return _Quoter(resolve_province(province), frozenset(insure_shops))
 
-    def quoter(*, shop_id: int, lines: Sequence[QuoteLine]) -> ShippingQuote:
+
+class _Quoter:
+    def __init__(self, province: str, insure_shops: frozenset):
+        self.province = province
+        self.insure_shops = insure_shops
+        self.loaded: dict[int, tuple[set, ShopShipping]] = {}
+
+    @staticmethod
+    def _wanted(lines: Sequence[QuoteLine]) -> set:
+        return {line.shipping_template_id for line in lines if line.shipping_template_id}
+
+    def prepare(self, lines_by_shop: Mapping[int, Sequence[QuoteLine]]) -> None:
+        wanted = {shop_id: self._wanted(lines) for shop_id, lines in lines_by_shop.items()}
+        for shop_id, loaded in load_shipping(wanted).items():
+            self.loaded[shop_id] = (wanted[shop_id], loaded)
+
+    def __call__(self, *, shop_id: int, lines: Sequence[QuoteLine]) -> ShippingQuote:
+        prepared, loaded = self.loaded.get(shop_id, (set(), None))
+        if loaded is not None and not self._wanted(lines) <= prepared:
+            loaded = None  # lines naming templates not prepared: read this shop again
         return quote_for_shop(
-            shop_id=shop_id, province=province, lines=lines, insure=shop_id in insure_shops
+            shop_id=shop_id,
+            province=self.province,
+            lines=lines,
+            insure=shop_id in self.insure_shops,
+            loaded=loaded,
         )
-
-    return quoter

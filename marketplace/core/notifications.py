@@ -6,6 +6,8 @@ e-mail. The e-mail template gets `user`, `notification`, `link` (absolute) and a
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -46,6 +48,60 @@ def notify(
             lambda: tasks.send_notification_email.delay(notification_id, email_template, extra)
         )
     return notification
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification for `notify_many` (the arguments of `notify`)."""
+
+    user: object
+    title: object
+    body: object = ""
+    link: str = ""
+    shop_id: int | None = None
+    email_template: str | None = DEFAULT_EMAIL_TEMPLATE
+    context: dict = field(default_factory=dict)
+
+
+def notify_many(notices: list[Notice]) -> list[Notification]:
+    """`notify` for several recipients at once: one INSERT of every notification (each in its
+    recipient's language) and, on commit, one e-mail task for the notifications that share an
+    e-mail template and context (`send_notification_emails`: read in one query)."""
+    notifications = []
+    for notice in notices:
+        user = notice.user
+        with translation.override(user.preferred_language or translation.get_language()):
+            title = notice.title() if callable(notice.title) else notice.title
+            body = notice.body() if callable(notice.body) else notice.body
+            notifications.append(
+                Notification(
+                    user=user,
+                    shop_id=notice.shop_id,
+                    title=str(title)[:200],
+                    body=str(body),
+                    link=notice.link,
+                )
+            )
+    if not notifications:
+        return []
+    Notification.objects.bulk_create(notifications)
+    # One e-mail task per template and context (usually one for them all), on commit.
+    batches: dict[tuple, tuple[str, dict, list[int]]] = {}
+    for notification, notice in zip(notifications, notices, strict=True):
+        if notice.email_template:
+            key = (notice.email_template, repr(sorted(notice.context.items())))
+            batches.setdefault(key, (notice.email_template, dict(notice.context), []))[2].append(
+                notification.pk
+            )
+    if batches:
+        from marketplace.core import tasks
+
+        def send():
+            for template, extra, ids in batches.values():
+                tasks.send_notification_emails.delay(ids, template, extra)
+
+        transaction.on_commit(send)
+    return notifications
 
 
 def mark_read(*, user, notification_id: int | None = None) -> int:

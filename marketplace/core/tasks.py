@@ -56,6 +56,30 @@ def send_notification_email(notification_id: int, template: str, context: dict |
     return True
 
 
+@retrying_task
+def send_notification_emails(
+    notification_ids: list[int], template: str, context: dict | None = None
+) -> int:
+    """`send_notification_email` of several notifications (one `notify_many`), read in one query;
+    returns how many were sent. A retry after a partial failure sends the rest again too (as a
+    retried single e-mail would); notifications are not e-mailed twice otherwise."""
+    sent = 0
+    notifications = Notification.objects.select_related("user").filter(pk__in=notification_ids)
+    for notification in notifications.order_by("pk"):
+        user = notification.user
+        if not user.is_active:
+            continue
+        link = absolute_url(notification.link) if notification.link.startswith("/") else ""
+        send_templated_mail(
+            template=template,
+            context={"user": user, "notification": notification, "link": link, **(context or {})},
+            to=[user.email],
+            language=user.preferred_language,
+        )
+        sent += 1
+    return sent
+
+
 @shared_task
 def send_pending_tasks() -> int:
     """Beat, every minute: send the tasks that waited in the database while the broker was down

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -105,22 +106,30 @@ class OfflineProvider(PaymentProvider):
             raise PaymentEventError(_("Unknown outcome."), code=ErrorCode.BAD_EVENT)
         status = OfflineIntent.Status
         paid = outcome == "succeeded"
-        changed = OfflineIntent.objects.filter(
-            reference=provider_ref, status=status.REQUIRES_PAYMENT_METHOD
-        ).update(
-            status=status.SUCCEEDED if paid else status.REQUIRES_PAYMENT_METHOD,
-            last_error="" if paid else failure_reason[:300],
-        )
-        intent = OfflineIntent.objects.filter(reference=provider_ref).first()
-        if not changed or intent is None:
+        table = OfflineIntent._meta.db_table
+        with connection.cursor() as cursor:  # the change and the record it changed, one query
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, last_error = %s "  # noqa: S608 - model name
+                "WHERE reference = %s AND status = %s "
+                "RETURNING reference, amount, currency, checkout_token, payment_id",
+                [
+                    status.SUCCEEDED if paid else status.REQUIRES_PAYMENT_METHOD,
+                    "" if paid else failure_reason[:300],
+                    provider_ref,
+                    status.REQUIRES_PAYMENT_METHOD,
+                ],
+            )
+            row = cursor.fetchone()
+        if row is None:
             raise OrdersError(_("This payment is no longer open."), code=ErrorCode.NOT_PAYABLE)
+        reference, amount, currency, checkout_token, payment_id = row
         body = self.build_event(
-            provider_ref=intent.reference,
+            provider_ref=reference,
             outcome=outcome,
-            amount=intent.amount,
-            currency=intent.currency,
-            checkout_token=intent.checkout_token,
-            payment_id=intent.payment_id,
+            amount=amount,
+            currency=currency,
+            checkout_token=checkout_token,
+            payment_id=payment_id,
             failure_reason=failure_reason,
         )
         return body, self.sign(body)

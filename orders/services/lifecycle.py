@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,8 +27,8 @@ from catalog.models import Category
 from marketplace.core.db import retry_on_deadlock
 from marketplace.core.errors import ConflictError
 from marketplace.core.models import StateEvent
-from marketplace.core.notifications import notify
-from marketplace.core.states import transition
+from marketplace.core.notifications import Notice, notify, notify_many
+from marketplace.core.states import transition, transition_many
 from orders import events
 from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import Order, OrderLine, Payment, Refund
@@ -119,6 +120,30 @@ def notify_shop(order: Order, *, title, body="") -> None:
             notify(membership.user, title=title, body=body, link=link, shop_id=order.shop_id)
 
 
+def notify_shops(orders: list[Order], *, title) -> None:
+    """`notify_shop` for several orders (of several shops) in two queries: the shops' members,
+    then every notification in one insert. `title(order)` builds one order's title (called in
+    each recipient's language)."""
+    members: dict[int, list] = {}
+    for membership in Membership.objects.filter(
+        shop_id__in={order.shop_id for order in orders}
+    ).select_related("user"):
+        if roles.can_use(membership.role, roles.ORDERS):
+            members.setdefault(membership.shop_id, []).append(membership.user)
+    notify_many(
+        [
+            Notice(
+                user=user,
+                title=lambda order=order: title(order),
+                link=f"/seller/orders/{order.number}/",
+                shop_id=order.shop_id,
+            )
+            for order in orders
+            for user in members.get(order.shop_id, ())
+        ]
+    )
+
+
 # --- Paid ---------------------------------------------------------------------------------------
 def mark_paid(order: Order, *, payment: Payment | None, now=None) -> Order:
     """The order's payment succeeded; see `mark_orders_paid`."""
@@ -127,49 +152,50 @@ def mark_paid(order: Order, *, payment: Payment | None, now=None) -> Order:
 
 
 def mark_orders_paid(orders: list[Order], *, payment: Payment | None, now=None) -> list[Order]:
-    """The payment of `orders` (of one checkout, locked, by primary key) succeeded: sell their
-    reserved stock (all SKUs at once, in the lock order), freeze what the ledger needs (each
-    line's category commission rate, the shop's type and rate), start the seller's processing
-    clock. Call inside the transaction that locked the payment and the orders."""
+    """The payment of `orders` (of one checkout, locked, by primary key, with their shop read)
+    succeeded: sell their reserved stock (all SKUs at once, in the lock order), freeze what the
+    ledger needs (each line's category commission rate, the shop's type and rate), start the
+    seller's processing clock. Call inside the transaction that locked the payment and the
+    orders. A constant number of statements whatever the number of orders and lines: the
+    stock in one call, the lines' rates in one UPDATE, the orders' transitions (and their
+    timeline rows) in one statement, the shops' notifications in one insert."""
     now = now or timezone.now()
     if not orders:
         return orders
     catalog_services.commit_sales(order_refs=[order.number for order in orders])
-    lines = list(OrderLine.objects.filter(order__in=orders))
-    rates = dict(
-        Category.objects.filter(pk__in={line.category_id_snapshot for line in lines}).values_list(
-            "pk", "commission_rate"
+    # Each line's category commission rate, frozen now (one UPDATE … FROM the categories).
+    OrderLine.objects.filter(order__in=[order.pk for order in orders]).update(
+        commission_rate=Subquery(
+            Category.objects.filter(pk=OuterRef("category_id_snapshot")).values("commission_rate")[
+                :1
+            ]
         )
     )
-    for line in lines:
-        line.commission_rate = rates.get(line.category_id_snapshot)
-    OrderLine.objects.bulk_update(lines, ["commission_rate"])
-    for order in orders:
-        _paid(order, payment=payment, now=now)
-    return orders
-
-
-def _paid(order: Order, *, payment: Payment | None, now) -> None:
-    shop = order.shop
-    transition(
-        order,
+    transition_many(
+        orders,
         to=State.PAID,
         reason=_("Payment received."),
-        changes={
-            "paid_at": now,
-            "respond_by": now + processing_window(),
-            "shop_type": shop.shop_type,
-            "shop_commission_rate": shop.commission_rate,
+        changes={"paid_at": now, "respond_by": now + processing_window()},
+        each={
+            order.pk: {
+                "shop_type": order.shop.shop_type,
+                "shop_commission_rate": order.shop.commission_rate,
+            }
+            for order in orders
         },
     )
-    events.order_paid.publish(**payload(order), payment_id=payment.pk if payment else None)
-    notify_shop(
-        order,
-        title=lambda: (
+    events.order_paid.publish_many(
+        [{**payload(order), "payment_id": payment.pk if payment else None} for order in orders]
+    )
+    minutes = int(processing_window().total_seconds() // 60)
+    notify_shops(
+        orders,
+        title=lambda order: (
             _("New paid order %(number)s: please accept it within %(minutes)d minutes.")
-            % {"number": order.number, "minutes": int(processing_window().total_seconds() // 60)}
+            % {"number": order.number, "minutes": minutes}
         ),
     )
+    return orders
 
 
 # --- Seller actions -------------------------------------------------------------------------------

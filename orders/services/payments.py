@@ -35,7 +35,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +44,7 @@ from django.utils.translation import gettext as _
 from marketplace.core.db import retry_on_deadlock
 from marketplace.core.errors import ConflictError, DomainError
 from marketplace.core.money import to_minor
-from marketplace.core.states import transition
+from marketplace.core.states import transition, transition_many
 from orders.errors import ErrorCode, OrdersConflict, OrdersError
 from orders.models import Order, Payment, PaymentAllocation, PaymentEvent, Refund
 from orders.payments import get_provider
@@ -81,10 +82,18 @@ def create_payment(*, checkout, orders, provider: str | None = None) -> Payment:
     return payment
 
 
-def payment_request(payment: Payment) -> PaymentRequest:
-    allocations = list(
-        payment.allocations.select_related("order", "order__shop").order_by("order_id")
-    )
+def payment_request(payment: Payment, *, orders=None) -> PaymentRequest:
+    """What the provider is asked for. `orders`: the payment's orders with their shop, when the
+    caller has them (placement: the allocations are then not read again)."""
+    if orders is not None:
+        allocations = [
+            PaymentAllocation(payment=payment, order=order, amount=order.total)
+            for order in sorted(orders, key=lambda order: order.pk)
+        ]
+    else:
+        allocations = list(
+            payment.allocations.select_related("order", "order__shop").order_by("order_id")
+        )
     checkout = payment.checkout
     return PaymentRequest(
         payment_id=payment.pk,
@@ -109,23 +118,25 @@ def payment_request(payment: Payment) -> PaymentRequest:
     )
 
 
-def start_payment(payment: Payment) -> Payment:
+def start_payment(payment: Payment, *, orders=None) -> Payment:
     """Ask the provider for the payment (outside any transaction), then record its answer.
 
     Safe to call again: only a payment still "created" is sent (with the provider's idempotency
     key). A provider failure leaves the payment "failed" with the reason; the buyer pays again.
+    `orders`: all the payment's orders, with their shop, when the caller has them (placement).
+    Recording the answer is one statement (`transition_many`: checked, written, its timeline row).
     """
     if payment.state != Payment.State.CREATED:
         return payment
     provider = get_provider(payment.provider)
-    request = payment_request(payment)
+    request = payment_request(payment, orders=orders)
     try:
         session = provider.create_payment(request)
     except (DomainError, OSError) as error:  # refused, or not reachable: never a 500 for the buyer
         logger.warning("payment %s: provider %s refused: %s", payment.pk, provider.name, error)
         try:
-            transition(
-                payment,
+            transition_many(
+                [payment],
                 to=Payment.State.FAILED,
                 reason=str(error)[:300],
                 changes={"failure_reason": _("The payment service could not be reached.")},
@@ -134,8 +145,8 @@ def start_payment(payment: Payment) -> Payment:
             payment.refresh_from_db()
         return payment
     try:
-        transition(
-            payment,
+        transition_many(
+            [payment],
             to=Payment.State.PENDING,
             changes={
                 "provider_ref": session.provider_ref,
@@ -219,20 +230,37 @@ def receive_payment_event(provider_name: str, body: bytes, headers: Mapping[str,
 
 def _record(event: ProviderEvent) -> PaymentEvent:
     """The event's row, stored once per (provider, event id) and locked: a concurrent or replayed
-    delivery of the same event waits here, then finds it processed (two queries)."""
+    delivery of the same event waits here, then finds it processed. One query for a new event
+    (the INSERT's own row lock holds it), two for a replay."""
     event_id = event.event_id[:100]
-    PaymentEvent.objects.bulk_create(
-        [
-            PaymentEvent(
-                provider=event.provider,
-                event_id=event_id,
-                type=event.raw_type[:60],
-                payment_ref=event.payment_ref[:100],
-                payload=event.payload,
-            )
-        ],
-        ignore_conflicts=True,  # already stored: the unique constraint keeps the first
+    record = PaymentEvent(
+        provider=event.provider,
+        event_id=event_id,
+        type=event.raw_type[:60],
+        payment_ref=event.payment_ref[:100],
+        payload=event.payload,
+        received_at=timezone.now(),
     )
+    fields = ["provider", "event_id", "type", "payment_ref", "payload", "outcome", "note"]
+    fields += ["received_at"]
+    meta = PaymentEvent._meta
+    columns = [meta.get_field(name).column for name in fields]
+    values = [
+        meta.get_field(name).get_db_prep_save(getattr(record, name), connection) for name in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {meta.db_table} ({', '.join(columns)}) "  # noqa: S608 - model names
+            f"VALUES ({', '.join(['%s'] * len(values))}) "
+            "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id",
+            values,
+        )
+        row = cursor.fetchone()
+    if row is not None:  # new: this transaction inserted it, so the row is ours until commit
+        record.pk = row[0]
+        record._state.adding = False
+        return record
+    # Already stored (a replay), or stored by a concurrent delivery that has committed meanwhile.
     return PaymentEvent.objects.select_for_update(no_key=True).get(
         provider=event.provider, event_id=event_id
     )
@@ -318,16 +346,18 @@ def _apply_success(record: PaymentEvent, payment: Payment) -> PaymentEvent:
     if payment.state == Payment.State.SUCCEEDED:
         return _finish(record, Outcome.IGNORED, "already succeeded", payment)
     now = timezone.now()
-    transition(
-        payment,
+    transition_many(  # one statement (the payment is locked already)
+        [payment],
         to=Payment.State.SUCCEEDED,
         reason=_("The provider confirmed the payment."),
         changes={"succeeded_at": now, "failure_reason": ""},
     )
-    allocations = {a.order_id: a for a in payment.allocations.all()}
+    # The payment's orders, locked by primary key with their allocation (one query).
+    allocations = PaymentAllocation.objects.filter(payment=payment)
     orders = list(
         Order.objects.select_for_update(no_key=True, of=("self",))  # never the shop's row
-        .filter(pk__in=list(allocations))
+        .filter(pk__in=allocations.values("order_id"))
+        .annotate(allocated=Subquery(allocations.filter(order=OuterRef("pk")).values("amount")[:1]))
         .select_related("shop")
         .order_by("pk")
     )
@@ -343,8 +373,7 @@ def _apply_success(record: PaymentEvent, payment: Payment) -> PaymentEvent:
             if order.state == Order.State.CANCELLED
             else Refund.Reason.DUPLICATE_PAYMENT
         )
-        amount = allocations[order.pk].amount
-        create_refund(order=order, payment=payment, amount=amount, reason=reason, cap=True)
+        create_refund(order=order, payment=payment, amount=order.allocated, reason=reason, cap=True)
         refunded.append(order.number)
     note = _("paid: %(paid)s; refunded: %(refunded)s") % {
         "paid": ", ".join(paid) or "—",

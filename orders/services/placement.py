@@ -17,16 +17,19 @@ for shops not in the cart are ignored; `expected_total` only guards against char
 less) than the buyer saw: if it differs, nothing is written and the buyer reviews again.
 
 How (Saleor's and oscar's habits), one transaction, each step a function below:
-1. `_lock_cart`: the buyer's cart row is locked first, so a double submit waits, then finds the
-   checkout of the first submit by its token (the one idempotency check) and returns it
-   (`created=False`): a no-op, the same orders;
+1. `_lock_cart`: the buyer's cart row is locked first (NOWAIT, with whether the token is taken
+   in the same query); a double submit finds it locked, waits for it in a second attempt, then
+   finds the checkout of the first submit by its token (the one idempotency check) and returns
+   it (`created=False`): a no-op, the same orders;
 2. the request is checked once: invoice, choices, the address and its province (`_read_request`);
-3. `_lock_lines`: the SKUs are locked (catalog's `lock_stock`: their products, then the SKUs, in
-   primary-key order) and re-checked (live, in stock);
+3. `_lock_lines`: the cart's lines are read with their SKUs locked in the same query (catalog's
+   `lock_stock_of`: their products, then the SKUs, in primary-key order) and re-checked (live,
+   in stock);
 4. `_price`: the cart is priced once by the engine and checked (deliverable, the reviewed total),
    and `_choose_carriers` checks each shop's carrier;
 5. `_create_checkout`, `_create_orders` (numbers from a sequence, lines), `_reserve_stock`
-   (catalog's conditional update, one ledger row per SKU), `_record_placed` (the "placed"
+   (catalog's conditional update and one ledger row per SKU in one statement, under the locks of
+   step 3), `_record_placed` (the "placed"
    timeline rows, `order_placed`), the bought lines leave the cart, `_create_payment`;
 6. after commit, the payment provider is called (`payments.start_payment`), outside the
    transaction; a provider failure leaves the orders pending with a "pay again" button.
@@ -50,7 +53,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,6 +77,7 @@ from orders.services.payments import create_payment, start_payment
 from orders.shipping import quoter_for
 from promotions.pricing import Funder, PricedCart
 
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: NOWAIT found the row locked
 TAX_NUMBER = re.compile(r"^[0-9A-Z]{15,20}$")
 MAX_NOTE = 300
 
@@ -284,28 +289,44 @@ def place_order(
 
 
 def _resume(placement: Placement) -> Placement:
-    """After commit: send a payment that was not sent yet to the provider."""
+    """After commit: send a payment that was not sent yet to the provider (with the orders in
+    hand when they were placed now: they are not read again)."""
     if placement.payment is not None and placement.payment.state == Payment.State.CREATED:
-        placement.payment = start_payment(placement.payment)
+        placement.payment = start_payment(
+            placement.payment, orders=placement.orders if placement.created else None
+        )
     return placement
 
 
 @retry_on_deadlock
-@transaction.atomic
 def _place(*, buyer, token, request: dict) -> Placement:
+    """`_place_once`, first without waiting for the cart's lock; when another submit of the
+    buyer holds it (a double submit), that attempt stops at once, rolled back, and the second
+    waits for the lock, then looks the token up again."""
+    try:
+        return _place_once(buyer=buyer, token=token, request=request, wait=False)
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) != LOCK_NOT_AVAILABLE:
+            raise
+    return _place_once(buyer=buyer, token=token, request=request, wait=True)
+
+
+@transaction.atomic
+def _place_once(*, buyer, token, request: dict, wait: bool) -> Placement:
     """The steps of the module docstring, in one transaction: a refusal at any step writes
     nothing. `request`: what the buyer sent, as `place_order` took it."""
-    cart = _lock_cart(buyer)
-    known = existing_placement(token, buyer)  # a double submit waited for the lock above
-    if known is not None:
-        return known
+    cart = _lock_cart(buyer, token, wait=wait)
+    if cart is None or cart.token_taken or wait:  # `wait`: a double submit waited for the lock
+        known = existing_placement(token, buyer)
+        if known is not None:
+            return known
     submit = _read_request(buyer=buyer, token=token, **request)
-    summary, left_out = _lock_lines(cart)
+    summary, left_out, locked = _lock_lines(cart)
     priced = _price(summary, submit, left_out=left_out)
     carriers = _choose_carriers(summary, submit)
     checkout = _create_checkout(priced, submit)
     orders, order_lines = _create_orders(checkout, summary, submit, carriers)
-    _reserve_stock(orders, order_lines, actor=buyer)
+    _reserve_stock(orders, order_lines, actor=buyer, locked=locked)
     _record_placed(orders, actor=buyer)
     CartLine.objects.filter(
         cart=cart, pk__in=[item.line.pk for item in summary.purchasable_items]
@@ -315,9 +336,18 @@ def _place(*, buyer, token, request: dict) -> Placement:
 
 
 # --- The steps ------------------------------------------------------------------------------------
-def _lock_cart(buyer) -> Cart | None:
-    """Lock the buyer's cart row: a second submit of the same checkout waits here for the first."""
-    return Cart.objects.select_for_update(no_key=True).filter(user=buyer).first()
+def _lock_cart(buyer, token, *, wait: bool) -> Cart | None:
+    """Lock the buyer's cart row: a second submit of the same checkout waits here for the first.
+    The same query says whether a checkout holds `token` already (`cart.token_taken`). That is
+    only true to the statement's snapshot, taken before any wait: hence `wait=False` (NOWAIT:
+    a held lock raises at once) for the common case, which then needs no second query."""
+    return (
+        Cart.objects.select_for_update(no_key=True, of=("self",), nowait=not wait)
+        .filter(user=buyer)
+        .annotate(token_taken=Exists(Checkout.objects.filter(token=token)))
+        .order_by("pk")
+        .first()
+    )
 
 
 def _read_request(
@@ -342,21 +372,21 @@ def _read_request(
     )
 
 
-def _lock_lines(cart: Cart | None) -> tuple[CartSummary, list[str]]:
+def _lock_lines(cart: Cart | None) -> tuple[CartSummary, list[str], dict[int, Sku]]:
     """Lock the cart's SKUs (their products, then them, in primary-key order) and read them
     (price, stock, state) under the lock; returns the cart grouped by shop (not priced yet) and,
     in cart order, why the lines left out (unavailable, sold out: they stay in the cart) are. A
     line asking for more than is left refuses the whole checkout, and so does a cart with
-    nothing to buy."""
-    lines = selectors.cart_lines(cart)
-    if not lines:
+    nothing to buy. Also returns the locked SKUs by id (reserved later without a second lock).
+    One query: the lines with their SKUs, products and shops, the stock locked as they are read
+    (`catalog.services.lock_stock_of`)."""
+    if cart is None:
         raise OrdersError(_("Your cart is empty."), code=ErrorCode.EMPTY_CART)
-    locked = catalog_services.lock_stock({line.sku_id for line in lines}, strict=False)
-    present = []
-    for line in lines:
-        if line.sku_id in locked:
-            line.sku = locked[line.sku_id]
-            present.append(line)
+    present = catalog_services.lock_stock_of(CartLine.objects.filter(cart=cart))
+    if not present:
+        raise OrdersError(_("Your cart is empty."), code=ErrorCode.EMPTY_CART)
+    present.sort(key=lambda line: (line.created_at, line.pk))  # the cart's order
+    locked = {line.sku_id: line.sku for line in present}
     summary = selectors.group_cart(cart, lines=present)
     item_of = {item.line.pk: item for item in summary.items}
     left_out: list[str] = []
@@ -368,7 +398,7 @@ def _lock_lines(cart: Cart | None) -> tuple[CartSummary, list[str]]:
             left_out.append(item.problem)
     if not summary.purchasable_items:
         raise OrdersError(_("Nothing in your cart can be bought now."), code=ErrorCode.UNAVAILABLE)
-    return summary, left_out
+    return summary, left_out, locked
 
 
 def _price(summary: CartSummary, submit: _Submit, *, left_out: list[str]) -> PricedCart:
@@ -446,6 +476,7 @@ def _create_orders(
     price, discount and the shipping snapshotted as the engine computed them (two inserts)."""
     priced = summary.priced
     sku_at = {item.priced.position: item.line.sku for item in summary.items if item.priced}
+    shop_of = {sku.shop_id: sku.shop for sku in sku_at.values()}
     shops = sorted(priced.shops, key=lambda s: s.shop_id)
     numbers = next_order_numbers(len(shops), now=submit.now)
     invoice = submit.invoice
@@ -485,6 +516,8 @@ def _create_orders(
             payment_due_at=submit.now + payment_window(),
             **address_fields,
         )
+        if priced_shop.shop_id in shop_of:
+            order.shop = shop_of[priced_shop.shop_id]  # read with the SKUs (the provider needs it)
         orders.append(order)
         order_lines.extend(_order_line(order, line, sku_at[line.position]) for line in shop_lines)
     Order.objects.bulk_create(orders)
@@ -520,8 +553,11 @@ def _order_line(order: Order, priced_line, sku: Sku) -> OrderLine:
     )
 
 
-def _reserve_stock(orders: list[Order], order_lines: list[OrderLine], *, actor) -> None:
-    """Every order's reservation through catalog at once (one lock of all the SKUs, in order)."""
+def _reserve_stock(
+    orders: list[Order], order_lines: list[OrderLine], *, actor, locked: dict[int, Sku]
+) -> None:
+    """Every order's reservation through catalog at once; the SKUs were locked (in the one
+    order) and checked by `_lock_lines` in this transaction, so they are not locked again."""
     catalog_services.reserve_stock_for_orders(
         {
             order.number: [
@@ -530,6 +566,7 @@ def _reserve_stock(orders: list[Order], order_lines: list[OrderLine], *, actor) 
             for order in orders
         },
         actor=actor,
+        locked=locked,
     )
 
 

@@ -48,8 +48,8 @@ def _merge_discounts(lines: Sequence[PricedLine], currency: str) -> tuple[Discou
     return tuple(sorted(merged.values(), key=lambda d: d.stage))
 
 
-def _quote(shipping_quoter, shop_id, states) -> tuple[ShippingQuote | None, str]:
-    lines = tuple(
+def _quote_lines(states) -> tuple[QuoteLine, ...]:
+    return tuple(
         QuoteLine(
             quantity=state.line.quantity,
             unit_price=state.unit_price,
@@ -60,6 +60,9 @@ def _quote(shipping_quoter, shop_id, states) -> tuple[ShippingQuote | None, str]
         )
         for state in states
     )
+
+
+def _quote(shipping_quoter, shop_id, lines) -> tuple[ShippingQuote | None, str]:
     try:
         return shipping_quoter(shop_id=shop_id, lines=lines), ""
     except NotDeliverable as refusal:
@@ -106,6 +109,11 @@ def price_lines(
         Stage.PLATFORM_COUPON, cart_scope, promotions, buyer=buyer, moment=moment, currency=currency
     )
 
+    # Every shop's parcel, told to the quoter first when it can read them all at once.
+    parcels = {shop_id: _quote_lines(by_shop[shop_id]) for shop_id in shop_ids}
+    prepare = getattr(shipping_quoter, "prepare", None)
+    if prepare is not None:
+        prepare(parcels)
     priced_shops = []
     for shop_id in shop_ids:
         shop_states = by_shop[shop_id]
@@ -134,7 +142,7 @@ def price_lines(
         subtotal = quantize(sum((line.subtotal for line in priced_lines), ZERO), currency)
         merchandise = quantize(sum((line.line_total for line in priced_lines), ZERO), currency)
         discounts = _merge_discounts(priced_lines, currency)
-        quote, refusal = _quote(shipping_quoter, shop_id, shop_states)
+        quote, refusal = _quote(shipping_quoter, shop_id, parcels[shop_id])
         shipping = quantize(quote.fee if quote is not None else ZERO, currency)
         notes = list(quote.explanation) if quote is not None else [refusal]
         priced_shops.append(

@@ -38,6 +38,13 @@ from tests.bench.run import (
 )
 
 CHECKOUTS = int(os.environ.get("BENCH_CHECKOUTS", "200"))
+# DESIGN §9: ≥ 60 two-shop submits/s (≥ 120 shop orders/s) in ≤ 20 queries, and ≥ 60 payment
+# confirmations/s in ≤ 25 queries, with 2 gunicorn sync workers on this 2-core machine.
+BUDGET_SUBMITS = 60.0
+BUDGET_SHOP_ORDERS = 120.0
+BUDGET_SUBMIT_QUERIES = 20
+BUDGET_CONFIRMATIONS = 60.0
+BUDGET_CONFIRMATION_QUERIES = 25
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 TIMEOUT = 30
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -147,8 +154,9 @@ def server_side(response) -> tuple[float, int]:
     )
 
 
-def report(label: str, results: list[tuple], seconds: float, failures: int) -> None:
-    """`results`: (client seconds, server ms, queries) of the successful requests."""
+def report(label: str, results: list[tuple], seconds: float, failures: int) -> dict:
+    """`results`: (client seconds, server ms, queries) of the successful requests. Returns the
+    figures (rate, server p50, queries) for the summary against the budgets."""
     durations = sorted(r[0] for r in results)
     p50 = statistics.median(durations) * 1000 if durations else 0
     p95 = durations[int(len(durations) * 0.95) - 1] * 1000 if durations else 0
@@ -159,6 +167,58 @@ def report(label: str, results: list[tuple], seconds: float, failures: int) -> N
         f"with {CLIENTS} clients (client p50 {p50:.0f} ms, p95 {p95:.0f} ms; server p50 "
         f"{server:.0f} ms, {queries:.0f} queries), {failures} failed"
     )
+    return {
+        "rate": len(durations) / seconds if seconds else 0.0,
+        "server_p50": server,
+        "queries": max((r[2] for r in results), default=0),
+        "queries_p50": queries,
+    }
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "OVER BUDGET"
+
+
+def summary(submits: dict, payments: dict) -> bool:
+    """The checkout figures against DESIGN §9's budgets, one line each; True when all are met."""
+    rows = [
+        (
+            "submits/s (two shops)",
+            f"{submits['rate']:.1f}",
+            f"≥ {BUDGET_SUBMITS:g}",
+            submits["rate"] >= BUDGET_SUBMITS,
+        ),
+        (
+            "shop orders/s",
+            f"{2 * submits['rate']:.1f}",
+            f"≥ {BUDGET_SHOP_ORDERS:g}",
+            2 * submits["rate"] >= BUDGET_SHOP_ORDERS,
+        ),
+        ("submit server p50", f"{submits['server_p50']:.1f} ms", "—", True),
+        (
+            "queries per submit (max)",
+            f"{submits['queries']}",
+            f"≤ {BUDGET_SUBMIT_QUERIES}",
+            submits["queries"] <= BUDGET_SUBMIT_QUERIES,
+        ),
+        (
+            "confirmations/s",
+            f"{payments['rate']:.1f}",
+            f"≥ {BUDGET_CONFIRMATIONS:g}",
+            payments["rate"] >= BUDGET_CONFIRMATIONS,
+        ),
+        ("confirmation server p50", f"{payments['server_p50']:.1f} ms", "—", True),
+        (
+            "queries per confirmation (max)",
+            f"{payments['queries']}",
+            f"≤ {BUDGET_CONFIRMATION_QUERIES}",
+            payments["queries"] <= BUDGET_CONFIRMATION_QUERIES,
+        ),
+    ]
+    log("against the budgets (DESIGN §9):")
+    for label, value, budget, ok in rows:
+        log(f"  {label:<32} {value:>10}   budget {budget:<6} {verdict(ok)}")
+    return all(ok for *_rest, ok in rows)
 
 
 def main() -> int:
@@ -249,7 +309,7 @@ def main() -> int:
             submits = list(pool.map(submit, zip(clients, forms, strict=True)))
         submit_seconds = time.perf_counter() - started
         bad = sum(1 for ok, _s, _l in submits if not ok)
-        report(
+        submit_figures = report(
             "checkout submits (2 orders each)",
             [s for ok, s, _ in submits if ok],
             submit_seconds,
@@ -275,7 +335,7 @@ def main() -> int:
                 pool.map(pay, [(c, s) for c, s in zip(clients, submits, strict=True) if s[0]])
             )
         pay_seconds = time.perf_counter() - started
-        report(
+        pay_figures = report(
             "test-mode payments (the POST: signed event verified and applied)",
             [s for ok, s in paid if ok],
             pay_seconds,
@@ -288,6 +348,7 @@ def main() -> int:
         for state in Order.objects.values_list("state", flat=True):
             states[state] = states.get(state, 0) + 1
         log(f"orders in the database: {states}")
+        summary(submit_figures, pay_figures)
         failed = bad > 0 or states.get("paid", 0) != 2 * (len(submits) - bad)
     finally:
         stop(server)

@@ -34,13 +34,11 @@ from django.utils.translation import gettext as _
 from compliance import audit
 from marketplace.core.money import ZERO, as_decimal, quantize
 from orders.errors import ErrorCode, OrdersError
-from orders.finance.commission import order_commission_breakdown
+from orders.finance.services.paid import record_orders_paid
 from orders.models import (
     LedgerEntry,
     Order,
     OrderCommission,
-    OrderLine,
-    PaymentAllocation,
     Refund,
 )
 from orders.services.refunds import line_refund_amount, unit_shares, units_refunded_before
@@ -99,82 +97,10 @@ def _order_availability(order: Order):
     return order.completed_at if order.state == Order.State.COMPLETED else None
 
 
-def _sale_amount(order: Order, payment_id: int | None) -> Decimal:
-    if payment_id is not None:
-        allocation = PaymentAllocation.objects.filter(payment_id=payment_id, order=order).first()
-        if allocation is not None:
-            return allocation.amount
-    return order.total
-
-
 def record_order_paid(*, order_id: int, payment_id: int | None = None) -> OrderCommission | None:
     """The order was paid: freeze its commission and post sale, commission and the discount the
     platform funds; for a Stripe payment, queue the shop's transfer. Idempotent."""
-    from orders.finance.services import transfers
-
-    with transaction.atomic():
-        order = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("shop")
-            .filter(pk=order_id)
-            .first()
-        )
-        if order is None or order.paid_at is None:
-            return None
-        commission = OrderCommission.objects.filter(order=order).first()
-        if commission is None:
-            if payment_id is None:
-                payment_id = (
-                    PaymentAllocation.objects.filter(order=order, payment__state="succeeded")
-                    .order_by("payment__succeeded_at")
-                    .values_list("payment_id", flat=True)
-                    .first()
-                )
-            lines = list(OrderLine.objects.filter(order=order).order_by("pk"))
-            breakdown = order_commission_breakdown(order, lines)
-            sale = _sale_amount(order, payment_id)
-            commission = OrderCommission.objects.create(
-                shop_id=order.shop_id,
-                order=order,
-                payment_id=payment_id,
-                currency=order.currency,
-                sale=sale,
-                goods_value=breakdown.goods_value,
-                platform_discount=breakdown.platform_discount,
-                amount=breakdown.amount,
-                minimum=breakdown.minimum,
-                minimum_applied=breakdown.minimum_applied,
-                net=sale + breakdown.platform_discount - breakdown.amount,
-                lines=[line.as_json() for line in breakdown.lines],
-            )
-        available_at = _order_availability(order)
-        common = {"shop_id": order.shop_id, "currency": order.currency, "order": order}
-        post(
-            **common,
-            kind=Kind.SALE,
-            amount=commission.sale,
-            source=f"order:{order.pk}:sale",
-            payment_id=commission.payment_id,
-            available_at=available_at,
-        )
-        post(
-            **common,
-            kind=Kind.COMMISSION,
-            amount=-commission.amount,
-            source=f"order:{order.pk}:commission",
-            memo=_("Minimum commission") if commission.minimum_applied else "",
-            available_at=available_at,
-        )
-        post(
-            **common,
-            kind=Kind.ADJUSTMENT,
-            amount=commission.platform_discount,
-            source=f"order:{order.pk}:platform-discount",
-            memo=_("Discount funded by the platform"),
-            available_at=available_at,
-        )
-        transfers.create_transfer_for_order(order=order, commission=commission)
-    return commission
+    return record_orders_paid([order_id], payment_id=payment_id).get(order_id)
 
 
 @dataclass(frozen=True)
@@ -518,8 +444,14 @@ def repost_missing(*, limit: int = 500) -> int:
 
 
 # --- Domain events ----------------------------------------------------------------------------
-def on_order_paid(*, order_id, payment_id=None, **_payload):
-    record_order_paid(order_id=order_id, payment_id=payment_id)
+def on_order_paid(*, payloads):
+    """`order_paid` of the orders of one payment (a batch subscriber: one call, one
+    transaction for them all)."""
+    by_payment: dict = {}
+    for payload in payloads:
+        by_payment.setdefault(payload.get("payment_id"), []).append(payload["order_id"])
+    for payment_id, order_ids in by_payment.items():
+        record_orders_paid(order_ids, payment_id=payment_id)
 
 
 def on_order_cancelled(*, order_id, was_paid=False, **_payload):
@@ -540,7 +472,7 @@ def connect() -> None:
     from orders import events
     from orders.finance import tasks  # noqa: F401 - registers the money side's Celery tasks
 
-    events.order_paid.subscribe(on_order_paid)
+    events.order_paid.subscribe(on_order_paid, batch=True)
     events.order_cancelled.subscribe(on_order_cancelled)
     events.order_completed.subscribe(on_order_completed)
     events.payment_refunded.subscribe(on_payment_refunded)
@@ -562,6 +494,7 @@ __all__ = [
     "record_order_cancelled",
     "record_order_completed",
     "record_order_paid",
+    "record_orders_paid",
     "record_refund",
     "refund_split",
     "repost_missing",

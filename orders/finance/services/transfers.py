@@ -94,10 +94,25 @@ def _move(transfer: ShopTransfer, *, to: str, action: str, reason="", changes=No
 
 
 # --- Transfers --------------------------------------------------------------------------------
-def create_transfer_for_order(*, order: Order, commission: OrderCommission) -> ShopTransfer | None:
+def create_transfers_for_orders(pairs: list[tuple[Order, OrderCommission]]) -> None:
+    """`create_transfer_for_order` of several (order, commission): the payments are read once,
+    and nothing more is asked when none of them went through a provider with transfers (the
+    common case of the offline provider; one query)."""
+    payment_ids = {commission.payment_id for _order, commission in pairs if commission.payment_id}
+    payments = {payment.pk: payment for payment in Payment.objects.filter(pk__in=payment_ids)}
+    for order, commission in pairs:
+        payment = payments.get(commission.payment_id)
+        if payment is not None and _provider_with_transfers(payment.provider) is not None:
+            create_transfer_for_order(order=order, commission=commission, payment=payment)
+
+
+def create_transfer_for_order(
+    *, order: Order, commission: OrderCommission, payment: Payment | None = None
+) -> ShopTransfer | None:
     """The order's transfer to its shop, when its payment went through a provider that pays shops
     by transfer (Stripe). Held when the shop has no connected account. Idempotent."""
-    payment = Payment.objects.filter(pk=commission.payment_id).first()
+    if payment is None or payment.pk != commission.payment_id:
+        payment = Payment.objects.filter(pk=commission.payment_id).first()
     if payment is None or _provider_with_transfers(payment.provider) is None:
         return None
     transfer, created = ShopTransfer.objects.get_or_create(

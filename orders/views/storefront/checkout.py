@@ -98,7 +98,7 @@ def checkout_review(request):
     posted = request.method == "POST"
     refusal = summary = None
     if posted and not request.POST.get("recalculate"):
-        quick = forms.ReviewForm(request.POST, shop_ids=selectors.cart_shop_ids(buyer=user))
+        quick = forms.ReviewForm(request.POST, shop_ids=forms.posted_shop_ids(request.POST))
         if quick.is_valid():
             with refusals(form=quick) as outcome:  # shown below, on the page's own form
                 placement = services.place_order(
