@@ -71,10 +71,11 @@ shell: setup
 clean:
 	rm -rf var staticfiles
 
-# Storefront performance on a 100,000-product catalogue (tests/bench/run.py; DESIGN §9).
+# Storefront performance on a 100,000-product catalogue: the long tail of cold pages, then fixed
+# URLs (tests/bench/run.py; DESIGN §9). It holds the same lock file as bench-checkout.
 .PHONY: bench bench-checkout
 bench: setup
-	$(EMBEDDED) exec -- $(PY) -m tests.bench.run
+	flock /tmp/bench.lock $(EMBEDDED) exec -- $(PY) -m tests.bench.run
 
 # Checkout throughput: two-shop submits and payment confirmations, with 2 gunicorn workers
 # (tests/bench/checkout.py; DESIGN §9). Another benchmark on the same cores skews both: the

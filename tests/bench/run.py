@@ -7,13 +7,15 @@
    100,000 live products, 300,000 SKUs. The seeding time is printed.
 2. Serves the site with gunicorn on 127.0.0.1 (2 sync workers, tests.bench.settings: DEBUG off,
    its own Redis database for the cache, a trivial view as the ceiling).
-3. Requests every page once cold (empty cache) and once warm, noting SQL queries (a response
-   header added by tests.bench.middleware); the category page again with 96 per page.
-4. Drives a bounded load (8 concurrent clients for BENCH_SECONDS seconds each, loopback only) on
-   the ceiling, home, category page 1 and page 50, an English and a Chinese search and a product
-   page, then the ceiling again, and prints requests/s, p50/p95 (client side, so including the
-   wait for a free worker), the server's own p50, queries, and each page's requests/s as a
-   fraction of the ceiling, against the budgets.
+3. Measures the ceiling, then the long tail (tests.bench.longtail): a mix of URLs drawn from the
+   whole catalogue, cache emptied first, then each kind alone on an empty cache again; requests/s
+   as a share of the ceiling, client p50/p95, the server's p50 and queries per page, against the
+   budgets of issue 12.
+4. Then the fixed URLs as before: every page once cold and once warm (queries, a response
+   header added by tests.bench.middleware), the category page again with 96 per page, and a
+   bounded load (8 concurrent clients for BENCH_SECONDS seconds each, loopback only) on the home
+   page, category page 1 and page 50, an English and a Chinese search and a product page; then
+   the ceiling again, and the web workers' resident memory.
 """
 
 from __future__ import annotations
@@ -125,6 +127,21 @@ def wait_until_up(port: int, process: subprocess.Popen) -> None:
             pass
         time.sleep(0.1)
     raise RuntimeError("gunicorn did not answer")
+
+
+def worker_rss_mb(master: int) -> list[float]:
+    """Resident memory (MB) of each gunicorn worker (the children of `master`)."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(sizes)
 
 
 def empty_cache() -> None:
@@ -289,6 +306,7 @@ def main() -> int:
         for label, _kind, path in pages:
             runs[label] = drive(label, port, path, concurrency=CONCURRENCY, duration=SECONDS)
         ceiling_again = drive("ceiling", port, "/bench/ceiling/", duration=SECONDS)
+        rss = worker_rss_mb(server.pid)
     finally:
         stop(server)
         if os.environ.get("BENCH_KEEP_DB") != "1":
@@ -312,6 +330,11 @@ def main() -> int:
         f"Ceiling (trivial Django view): {ceiling:,.0f} req/s, the mean of "
         f"{runs['ceiling'].rps:,.0f} req/s at the start and {ceiling_again.rps:,.0f} at the end, "
         f"p50 {runs['ceiling'].p50:.1f} ms"
+    )
+    most = max(rss, default=0)
+    print(
+        f"Web workers' memory after the runs: {', '.join(f'{mb:.0f} MB' for mb in rss)} "
+        f"({'ok' if most < 150 else 'OVER'} < 150 MB)"
     )
     print()
     print(
