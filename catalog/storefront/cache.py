@@ -17,9 +17,11 @@ from seeing each other's pages.)
 
 Two levels: a small per-process LRU in front of Redis, so a hot page costs no Redis round trip
 and no unpickling; safe across processes because the version comes from the database on every
-request. Fragments are rendered HTML (or small plain data), never model instances with live
-querysets. If Redis is down, pages are built from the database (and kept per process) instead of
-failing.
+request. Whole pages (one entry per URL: `tier="page"`) have an LRU of their own, so the long tail
+of pages seen once cannot push out what every page shares (the layout, the category tree,
+attribute templates, list frames and counts). Fragments are rendered HTML (or small plain
+data), never model instances with live querysets. If Redis is down, pages are built from the
+database (and kept per process) instead of failing.
 """
 
 from __future__ import annotations
@@ -38,32 +40,37 @@ from django.utils import translation
 log = logging.getLogger(__name__)
 
 FRAGMENT_TIMEOUT = 10 * 60  # a safety net: a version change makes entries stale long before
-LOCAL_ENTRIES = 512  # per process; pages are a few tens of kB
+# Per process: pages are a few tens of kB; shared fragments (layouts, frames, templates of
+# attributes, counts) mostly far less, and every page reads several of them.
+LOCAL_ENTRIES = {"shared": 1024, "page": 512}
 VERSION_SQL = "SELECT last_value, txid_current_if_assigned() FROM catalog_storefront_version"
 _MISSING = object()
-_local: OrderedDict[str, Any] = OrderedDict()
+_local: dict[str, OrderedDict[str, Any]] = {"shared": OrderedDict(), "page": OrderedDict()}
 _local_lock = threading.Lock()
 
 
-def _local_get(key: str):
+def _local_get(key: str, tier: str):
     with _local_lock:
-        value = _local.get(key, _MISSING)
+        entries = _local[tier]
+        value = entries.get(key, _MISSING)
         if value is not _MISSING:
-            _local.move_to_end(key)
+            entries.move_to_end(key)
         return value
 
 
-def _local_set(key: str, value) -> None:
+def _local_set(key: str, value, tier: str) -> None:
     with _local_lock:
-        _local[key] = value
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
+        entries = _local[tier]
+        entries[key] = value
+        entries.move_to_end(key)
+        while len(entries) > LOCAL_ENTRIES[tier]:
+            entries.popitem(last=False)
 
 
 def clear_local() -> None:
     with _local_lock:
-        _local.clear()
+        for entries in _local.values():
+            entries.clear()
 
 
 def _read_version(request=None) -> tuple[int, str]:
@@ -112,13 +119,15 @@ def cached(
     *,
     per_language: bool = True,
     timeout: int = FRAGMENT_TIMEOUT,
+    tier: str = "shared",
 ):
     """`build()`'s value, from the cache when this version already has it.
 
-    `build` must not return None (it is how a miss is told apart).
+    `build` must not return None (it is how a miss is told apart). `tier="page"` for an entry
+    per URL (a whole page), which goes to the in-process LRU of pages.
     """
     key = fragment_key(_read_version(request)[1], name, parts, per_language=per_language)
-    value = _local_get(key)
+    value = _local_get(key, tier)
     if value is not _MISSING:
         return value
     try:
@@ -132,5 +141,5 @@ def cached(
             cache.set(key, value, timeout)
         except Exception:  # noqa: BLE001
             log.warning("storefront cache unavailable (set %s)", key, exc_info=True)
-    _local_set(key, value)
+    _local_set(key, value, tier)
     return value

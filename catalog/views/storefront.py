@@ -187,7 +187,7 @@ def category_detail(request, slug):
     if node is None:
         raise Http404(_("No such category."))
     key = (node.id, cache_params(request.GET))
-    page = cached(request, "category", key, lambda: _build_category(request, node))
+    page = cached(request, "category", key, lambda: _build_category(request, node), tier="page")
     return _respond(request, page)
 
 
@@ -296,7 +296,7 @@ def _build_category(request, node) -> dict:
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     key = cache_params(request.GET, q=query)
-    page = cached(request, "search", key, lambda: _build_search(request, query))
+    page = cached(request, "search", key, lambda: _build_search(request, query), tier="page")
     if page.get("zero_results") and listings.page_number_of(request.GET.get("page")) == 1:
         search_log.record_zero_result_search(query, category_id=page.get("category_id"))
     return _respond(request, page)
@@ -319,6 +319,7 @@ def _build_search(request, query: str) -> dict:
             _frame_params(request, q=query),
             lambda: listings.count(filterset.qs, params["page_size"]),
             per_language=False,
+            tier="page",  # one per set of words: the long tail
         )
         products = filterset.qs
         if counted[1] and filterset.sort_value == listings.Sort.RELEVANCE:
@@ -419,14 +420,14 @@ def _cart_add_url() -> str:
 
 
 def product_redirect(request, pk):
-    entry = cached(request, "product", pk, lambda: _build_product(request, pk))
+    entry = cached(request, "product", pk, lambda: _build_product(request, pk), tier="page")
     if entry.get("missing"):
         raise Http404(_("This product is not on sale."))
     return HttpResponsePermanentRedirect(entry["url"])
 
 
 def product_detail(request, pk, slug):
-    entry = cached(request, "product", pk, lambda: _build_product(request, pk))
+    entry = cached(request, "product", pk, lambda: _build_product(request, pk), tier="page")
     if entry.get("missing"):
         raise Http404(_("This product is not on sale."))
     if slug != entry["slug"]:
