@@ -29,6 +29,7 @@ from catalog.storefront.categories import category_tree
 from catalog.storefront.filters import (
     MAX_QUERY_LENGTH,
     SORT_CHOICES,
+    SORTS,
     ProductFilter,
     cache_params,
     filter_panel,
@@ -192,11 +193,12 @@ def category_detail(request, slug):
 
 
 def _frame_params(request, **overrides) -> tuple:
-    """What shapes a list page's frame and its count: the filters, not the page or the sort."""
+    """What shapes a list page's frame and its count: the filters, not the page or a known sort
+    (a sort that is not one shows its error in the filter panel, so it keeps its own frame)."""
     return tuple(
         (key, value)
         for key, value in cache_params(request.GET, **overrides)
-        if key not in ("page", "sort")
+        if key != "page" and not (key == "sort" and len(value) == 1 and value[0] in SORTS)
     )
 
 

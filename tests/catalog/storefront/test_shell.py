@@ -97,3 +97,11 @@ def test_the_filter_panel_shows_what_was_chosen_and_what_was_wrong(client, live_
         in (chosen)
     )
     assert '<div class="form-errors" role="alert"><p>Highest price:' in chosen
+
+
+def test_an_unknown_sort_keeps_its_error_to_itself(client, live_tea):
+    url = f"/categories/{live_tea.category.slug}/"
+    wrong = client.get(url, {"sort": "nonsense"}).content.decode()
+    right = client.get(url, {"sort": "price"}).content.decode()
+    assert '<div class="form-errors" role="alert">' in wrong
+    assert "form-errors" not in right
