@@ -40,12 +40,11 @@ def retrying_task(func=None, **options):
     return decorator(func) if func is not None else decorator
 
 
-@retrying_task
-def send_notification_email(notification_id: int, template: str, context: dict | None = None):
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None or not notification.user.is_active:
-        return False
+def _email(notification, template: str, context: dict | None) -> bool:
+    """The e-mail of one notification, in its user's language; False for an inactive user."""
     user = notification.user
+    if not user.is_active:
+        return False
     link = absolute_url(notification.link) if notification.link.startswith("/") else ""
     send_templated_mail(
         template=template,
@@ -57,27 +56,20 @@ def send_notification_email(notification_id: int, template: str, context: dict |
 
 
 @retrying_task
+def send_notification_email(notification_id: int, template: str, context: dict | None = None):
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    return notification is not None and _email(notification, template, context)
+
+
+@retrying_task
 def send_notification_emails(
     notification_ids: list[int], template: str, context: dict | None = None
 ) -> int:
     """`send_notification_email` of several notifications (one `notify_many`), read in one query;
     returns how many were sent. A retry after a partial failure sends the rest again too (as a
     retried single e-mail would); notifications are not e-mailed twice otherwise."""
-    sent = 0
     notifications = Notification.objects.select_related("user").filter(pk__in=notification_ids)
-    for notification in notifications.order_by("pk"):
-        user = notification.user
-        if not user.is_active:
-            continue
-        link = absolute_url(notification.link) if notification.link.startswith("/") else ""
-        send_templated_mail(
-            template=template,
-            context={"user": user, "notification": notification, "link": link, **(context or {})},
-            to=[user.email],
-            language=user.preferred_language,
-        )
-        sent += 1
-    return sent
+    return sum(_email(n, template, context) for n in notifications.order_by("pk"))
 
 
 @shared_task

@@ -56,6 +56,20 @@ def log(message: str) -> None:
     print(f"[bench checkout] {message}", flush=True)
 
 
+def checkout_env(database_url: str) -> dict:
+    """The environment of a checkout bench (or profile) on `database_url`: Celery eager, e-mails
+    kept in memory, the offline payment provider, no login lock-outs."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "PAYMENT_PROVIDER": "offline",
+        "AXES_ENABLED": "false",
+    }
+
+
 def seed(count: int):
     """Shops, products and signed-in buyers with full carts; returns (session key, buyer id)s."""
     from decimal import Decimal
@@ -229,15 +243,7 @@ def main() -> int:
         log("DATABASE_URL is not set")
         return 2
     url, name = bench_database_url(original)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "PAYMENT_PROVIDER": "offline",
-        "AXES_ENABLED": "false",
-    }
+    env = checkout_env(url)
     env.setdefault("CONN_MAX_AGE", "600")
     os.environ.update(env)
     log(f"database {name}")

@@ -21,7 +21,7 @@ import sys
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.bench.checkout import CSRF_FIELD, TOKEN_FIELD, TOTAL_FIELD
+from tests.bench.checkout import CSRF_FIELD, TOKEN_FIELD, TOTAL_FIELD, checkout_env
 from tests.bench.run import BASE_DIR, drop_database, recreate_database
 
 RUNS = int(os.environ.get("PROFILE_RUNS", "40"))
@@ -37,15 +37,7 @@ def main() -> int:
     parts = urlsplit(original)
     name = (parts.path.lstrip("/") or "marketplace") + "_profile"
     url = urlunsplit(parts._replace(path=f"/{name}"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "PAYMENT_PROVIDER": "offline",
-        "AXES_ENABLED": "false",
-    }
+    env = checkout_env(url)
     os.environ.update(env)
     recreate_database(original, name)
     try:
