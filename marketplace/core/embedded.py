@@ -191,16 +191,46 @@ BANNER = """
    Health          {site}/healthz
  Demo logins (password for all: {password})
 {logins}
- E-mails are printed in this console. Press Ctrl-C to stop everything.
+ E-mails are printed in this console, each between lines of "=". Ctrl-C stops everything.
 ================================================================================
 """
+
+
+def site_url(host: str, port: str) -> str:
+    """The address people open (and e-mails link to): a wildcard bind is reached on loopback."""
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    return f"http://{reachable}:{port}"
+
+
+def wait_until_serving(url: str, children, stop: threading.Event, timeout: float = 300) -> bool:
+    """True once `url` answers (any HTTP status), False if a child exits, a stop is asked or
+    `timeout` seconds pass first."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not stop.is_set():
+        if any(child.poll() is not None for child in children):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own loopback URL
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answered
+        except OSError:
+            stop.wait(0.3)
+    return False
 
 
 def run_platform() -> int:
     """`make run`: migrate, seed the demo once, then web + worker + beat until Ctrl-C."""
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
+    site = site_url(host, port)
     os.environ.setdefault("DEBUG", "1")
+    # Links in e-mails (and canonical URLs) point where this server listens.
+    os.environ.setdefault("SITE_URL", site)
+    os.environ.setdefault("EMAIL_BACKEND", "marketplace.core.mail.ReadableConsoleBackend")
     stop = install_stop_handlers()
     with Services():
         manage("migrate", "--noinput")
@@ -224,7 +254,7 @@ def run_platform() -> int:
                     "-A",
                     "marketplace",
                     "worker",
-                    "--loglevel=INFO",
+                    "--loglevel=WARNING",  # the e-mails it prints stay readable
                     "--concurrency=2",
                 ],
                 cwd=BASE_DIR,
@@ -244,10 +274,9 @@ def run_platform() -> int:
             ),
         ]
         logins = "\n".join(f"   {role:<15} {email}" for role, email in DEMO_LOGINS)
-        print(
-            BANNER.format(site=f"http://{host}:{port}", password=DEMO_PASSWORD, logins=logins),
-            flush=True,
-        )
+        log(f"waiting for {site}/healthz to answer …")
+        if wait_until_serving(f"{site}/healthz", children, stop):
+            print(BANNER.format(site=site, password=DEMO_PASSWORD, logins=logins), flush=True)
         while not stop.is_set() and all(child.poll() is None for child in children):
             stop.wait(0.5)
         log("stopping" if stop.is_set() else "a process exited; stopping the others")
