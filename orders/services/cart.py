@@ -11,6 +11,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.models import Sku
 from orders.errors import ErrorCode, OrdersError
@@ -103,6 +104,13 @@ def add_to_cart(*, cart: Cart, sku_id, quantity) -> CartLine:
     line = CartLine.objects.filter(cart=cart, sku=sku).first()
     wanted = quantity + (line.quantity if line else 0)
     code, message = sku_problem(sku, wanted)
+    if code == ErrorCode.INSUFFICIENT_STOCK and line is not None:
+        # The stock left counted against what is already in the cart: say so.
+        message = ngettext(
+            "Only %(stock)d of “%(title)s” left, and %(in_cart)d is already in your cart.",
+            "Only %(stock)d of “%(title)s” left, and %(in_cart)d are already in your cart.",
+            line.quantity,
+        ) % {"stock": sku.stock, "title": sku.product.title, "in_cart": line.quantity}
     if code:
         raise OrdersError(message, code=code, field="quantity")
     if wanted > MAX_LINE_QUANTITY:

@@ -235,3 +235,25 @@ def test_the_cart_and_review_on_a_phone(mobile_page, world, screenshot):
         page.get_by_role("button", name="Continue to review").click()
     expect(page.get_by_role("button", name=re.compile(r"^Place order and pay"))).to_be_visible()
     screenshot(page, "orders-14-review-phone")
+
+
+def test_too_many_stays_on_the_product_page_and_zero_empties_a_line(page, world, screenshot):
+    """A quantity the stock cannot cover is answered on the product page, once; a cart line set
+    to 0 leaves the cart."""
+    cup, bowl = world["cup"], world["bowl"]
+    add_to_cart(page, cup, 4)
+    add_to_cart(page, cup, 7)  # 4 already in the cart, 10 in stock
+    expect(page).to_have_url(re.compile(product_page(cup) + "$"))
+    expect(page.locator(".messages li")).to_have_count(1)
+    expect(page.locator(".messages")).to_contain_text("4 are already in your cart")
+    screenshot(page, "orders-15-too-many-on-the-product-page")
+
+    add_to_cart(page, bowl, 1)
+    page.goto("/cart/")
+    line = page.locator(".cart-line", has_text=cup.title)
+    line.get_by_label("Quantity").fill("0")
+    with page.expect_navigation():  # leaving the box sends it (orders-cart.js)
+        line.get_by_label("Quantity").dispatch_event("change")
+    expect(page.locator(".messages")).to_contain_text("Removed from your cart.")
+    expect(page.locator(".cart-line")).to_have_count(1)
+    expect(page.locator(".cart-line")).to_contain_text(bowl.title)

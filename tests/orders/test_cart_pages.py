@@ -7,14 +7,15 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Product, Sku
+from catalog.storefront.listings import product_url
 from orders.models import Cart, CartLine
 from tests.factories.orders import fill_cart
 
 pytestmark = pytest.mark.django_db
 
 
-def add(client, sku, quantity=1):
-    return client.post(reverse("cart-add"), {"sku": sku.pk, "quantity": quantity})
+def add(client, sku, quantity=1, **kwargs):
+    return client.post(reverse("cart-add"), {"sku": sku.pk, "quantity": quantity}, **kwargs)
 
 
 def test_a_guest_adds_products_from_two_shops_and_sees_them_grouped(client, cup, bowl):
@@ -40,26 +41,36 @@ def test_the_add_page_for_a_sku(client, cup):
 
 
 @pytest.mark.parametrize("quantity", [0, -1, "abc", 1000])
-def test_bad_quantities_are_refused_with_a_message(client, cup, quantity):
+def test_bad_quantities_go_back_to_the_product_page_with_one_message(client, cup, quantity):
     response = add(client, cup, quantity)
 
-    assert response.status_code == 400
-    assert "quantity" in response.content.decode().lower()
+    assert response.status_code == 302
+    assert response.url == product_url(cup.product_id, cup.product.slug)
+    page = client.get(response.url).content.decode()
+    assert page.count("Enter a quantity from 1 to 999.") == 1
     assert not CartLine.objects.exists()
 
 
-def test_more_than_the_stock_is_refused(client, cup):
-    response = add(client, cup, 11)
+def test_more_than_the_stock_is_refused_on_the_product_page(client, cup):
+    response = add(client, cup, 11, follow=True)
 
-    assert response.status_code == 400
-    assert "Only 10" in response.content.decode()
+    assert response.redirect_chain[-1][0] == product_url(cup.product_id, cup.product.slug)
+    assert response.content.decode().count("Only 10") == 1
     assert not CartLine.objects.exists()
+
+
+def test_the_stock_message_counts_what_is_already_in_the_cart(client, cup):
+    add(client, cup, 4)
+    response = add(client, cup, 7, follow=True)
+    assert "Only 10 of “" in response.content.decode()
+    assert "and 4 are already in your cart." in response.content.decode()
+    assert CartLine.objects.get().quantity == 4
 
 
 def test_a_delisted_product_cannot_be_added(client, cup):
     Product.objects.filter(pk=cup.product_id).update(state=Product.State.DELISTED)
-    response = add(client, cup)
-    assert response.status_code == 400
+    response = add(client, cup, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cart")
     assert "no longer available" in response.content.decode()
 
 
@@ -72,7 +83,7 @@ def test_updating_and_removing_lines(client, cup):
     assert line.quantity == 4
 
     response = client.post(
-        reverse("cart-line-update", args=[line.pk]), {"quantity": 0}, follow=True
+        reverse("cart-line-update", args=[line.pk]), {"quantity": -1}, follow=True
     )
     assert "Enter a quantity" in response.content.decode()
     line.refresh_from_db()
@@ -85,6 +96,19 @@ def test_updating_and_removing_lines(client, cup):
 
     client.post(reverse("cart-line-remove", args=[line.pk]))
     assert not CartLine.objects.exists()
+
+
+def test_a_line_set_to_zero_leaves_the_cart(client, cup, bowl):
+    add(client, cup, 2)
+    add(client, bowl, 1)
+    line = CartLine.objects.get(sku=cup)
+
+    response = client.post(
+        reverse("cart-line-update", args=[line.pk]), {"quantity": "0"}, follow=True
+    )
+
+    assert "Removed from your cart." in response.content.decode()
+    assert list(CartLine.objects.values_list("sku", flat=True)) == [bowl.pk]
 
 
 def test_another_visitors_line_cannot_be_touched(client, cup, buyer):

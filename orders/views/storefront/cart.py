@@ -10,7 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog.models import Sku
+from catalog.models import Product, Sku
+from catalog.storefront.listings import product_url
 from logistics.errors import LogisticsError
 from marketplace.core.pages import refusals
 from orders import forms, selectors, services
@@ -59,8 +60,10 @@ def cart(request):
 
 def cart_add(request):
     """GET: a small "add to cart" page for a SKU (product pages post here directly).
-    POST: add it and go back to the cart (or `next`)."""
+    POST: add it and go back to the cart (or `next`); when the quantity is refused, back to the
+    product page with one message saying why."""
     if request.method == "POST":
+        sku = _sku(request.POST.get("sku"))
         form = forms.AddToCartForm(request.POST)
         if form.is_valid():
             with refusals(request) as outcome:
@@ -74,14 +77,13 @@ def cart_add(request):
                 return _back(request)
         else:
             messages.error(request, _("Enter a quantity from 1 to 999."))
-        sku_id = request.POST.get("sku")
+        if sku is not None and sku.product.state == Product.State.LIVE:
+            return redirect(product_url(sku.product_id, sku.product.slug))
+        if sku is not None:
+            return redirect("cart")  # nothing to go back to: the message says why
     else:
-        sku_id = request.GET.get("sku")
-        form = forms.AddToCartForm(initial={"sku": sku_id, "quantity": 1})
-    try:
-        sku = Sku.objects.select_related("product", "shop").filter(pk=int(sku_id)).first()
-    except (TypeError, ValueError):
-        sku = None
+        sku = _sku(request.GET.get("sku"))
+        form = forms.AddToCartForm(initial={"sku": request.GET.get("sku"), "quantity": 1})
     if sku is None:
         raise Http404
     _code, problem = selectors.sku_problem(sku)
@@ -94,13 +96,23 @@ def cart_add(request):
     )
 
 
+def _sku(raw) -> Sku | None:
+    try:
+        return Sku.objects.select_related("product", "shop").filter(pk=int(raw)).first()
+    except (TypeError, ValueError):
+        return None
+
+
 @require_POST
 def cart_line_update(request, line_id):
     cart = cart_for_request(request)
     if cart is None:
         raise Http404
+    quantity = request.POST.get("quantity", "").strip()
+    if quantity == "0":  # emptying the box means "not any more"
+        return cart_line_remove(request, line_id)
     with refusals(request):
-        services.update_quantity(cart=cart, line_id=line_id, quantity=request.POST.get("quantity"))
+        services.update_quantity(cart=cart, line_id=line_id, quantity=quantity)
     return redirect("cart")
 
 
