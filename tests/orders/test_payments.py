@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import StockMovement
@@ -256,3 +257,17 @@ def test_the_event_body_must_be_json():
     body = json.dumps({"id": "evt_1"}).encode()
     with pytest.raises(PaymentEventError):
         provider.parse_event(body, provider.sign(body))
+
+
+def test_back_to_a_decided_test_payment_page_goes_to_the_orders(buyer, buyer_client, cup):
+    """The browser's Back button after paying: the orders, not a payment page saying
+    "This payment is Succeeded." under the "Review and pay" step."""
+    placement = place(buyer, (cup, 1))
+    url = reverse("payment-offline", args=[placement.payment.provider_ref])
+    assert buyer_client.get(url).status_code == 200  # still open: the test-mode page
+
+    pay(placement.payment)
+    response = buyer_client.get(url)
+
+    assert response.status_code == 302
+    assert response.url == reverse("checkout-done", args=[placement.checkout.token])

@@ -65,6 +65,10 @@ def payment_offline(request, reference):
 
             transaction.on_commit(deliver)
             return redirect("checkout-done", token=payment.checkout.token)
+    elif payment.state != Payment.State.PENDING:
+        # Back to a payment already decided (the browser's Back button): its orders, not a
+        # payment page that can no longer be used.
+        return redirect("checkout-done", token=payment.checkout.token)
     allocations = list(payment.allocations.select_related("order", "order__shop"))
     return TemplateResponse(
         request,
