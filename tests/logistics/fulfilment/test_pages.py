@@ -56,6 +56,16 @@ def test_the_list_asks_for_carriers_first(seller_client, shop, carriers):
     assert "Choose your carriers before shipping." in body(seller_client.get(TO_SHIP))
 
 
+def test_the_ship_form_says_to_choose_carriers_first_instead_of_an_empty_list(
+    seller_client, shop, order, carriers
+):
+    services.set_shop_carriers(shop=shop, actor=shop.owner, carrier_ids=[])
+    page = body(seller_client.get(ship_url(order)))
+    assert "Choose your carriers before shipping." in page
+    assert f'href="{reverse("seller:logistics-carriers")}"' in page
+    assert 'class="ship-form"' not in page
+
+
 def test_the_ship_form_ships_part_of_an_order(seller_client, order, carriers):
     cup, teapot = order.lines.order_by("pk")
     page = seller_client.get(ship_url(order))
