@@ -83,20 +83,23 @@ def seed_demo(stdout) -> None:
     for shop in Shop.objects.order_by("pk"):
         owner = shop.memberships.filter(role="owner").select_related("user").first()
         actor = owner.user if owner else None
-        if not ShopCarrier.objects.for_shop(shop).exists() and chosen:
+        # Demo shops ship with the simulated carrier (besides the defaults a new shop gets).
+        links = ShopCarrier.objects.for_shop(shop)
+        if chosen and not links.filter(carrier__code=SIMULATED_CARRIER).exists():
             services.set_shop_carriers(
                 shop=shop,
                 actor=actor,
                 carrier_ids=[carrier.pk for carrier in chosen],
                 default_id=chosen[0].pk,
             )
-        if ShippingTemplate.objects.for_shop(shop).exists():
-            continue
-        for spec in TEMPLATES:
+        names = set(ShippingTemplate.objects.for_shop(shop).values_list("name", flat=True))
+        missing = [spec for spec in TEMPLATES if spec["fields"]["name"] not in names]
+        for spec in missing:
             services.save_shipping_template(
                 shop=shop, actor=actor, fields=spec["fields"], rules=spec["rules"]
             )
-        stdout.write(f"  shipping templates for {shop.name}")
+        if missing:
+            stdout.write(f"  shipping templates for {shop.name}")
 
 
 # --- A demo parcel's journey ---------------------------------------------------------------------

@@ -428,6 +428,11 @@ LOGISTICS_TRANSIT_DAYS = env.int("LOGISTICS_TRANSIT_DAYS", default=3)
 LOGISTICS_REMOTE_TRANSIT_DAYS = env.int("LOGISTICS_REMOTE_TRANSIT_DAYS", default=6)
 # The simulated carrier (demo, tests) moves each parcel one step this often.
 LOGISTICS_SIMULATION_STEP_MINUTES = env.int("LOGISTICS_SIMULATION_STEP_MINUTES", default=10)
+# The carriers a new shop starts with (codes of logistics/data/carriers_cn.json, the first its
+# default), beside a standard shipping template (logistics.services.defaults); shops change both.
+LOGISTICS_NEW_SHOP_CARRIERS = env.list(
+    "LOGISTICS_NEW_SHOP_CARRIERS", default=["sf-express", "zto", "yto"]
+)
 # Receipt is confirmed automatically this many days after shipping when neither the carrier nor
 # the buyer has (orders.tasks.confirm_overdue_receipts). Carriers' webhook secrets are read from
 # LOGISTICS_WEBHOOK_SECRET_<ADAPTER> (e.g. LOGISTICS_WEBHOOK_SECRET_SF_EXPRESS) by logistics.

@@ -15,6 +15,7 @@ from marketplace.core.errors import ConflictError, DomainError, full_clean_or_ra
 from marketplace.core.images import BANNER, LOGO, ImageRejected, process_image
 from marketplace.core.notifications import notify
 from marketplace.core.states import transition
+from shops import events
 from shops.models import Membership, Shop, ShopApplication, ShopFollow, ShopType
 from shops.roles import Role
 from shops.services.naming import clean_shop_name, unique_slug
@@ -101,6 +102,7 @@ def open_shop_from_application(*, application: ShopApplication, actor) -> Shop:
         shop_id=shop.pk,
         after={"name": shop.name, "type": shop.shop_type, "state": shop.state},
     )
+    events.shop_opened.publish(shop_id=shop.pk, owner_id=application.applicant_id)
     return shop
 
 
