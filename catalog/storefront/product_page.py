@@ -102,12 +102,19 @@ def _json_row(fields, alias: str) -> str:
     return f"json_build_array({', '.join(parts)})"
 
 
+def _decimals(fields, values: list) -> list:
+    """A `_json_row` array (parsed JSON) with its amounts, sent as text, made Decimals again."""
+    return [
+        Decimal(value)
+        if value is not None and field.get_internal_type() == "DecimalField"
+        else value
+        for field, value in zip(fields, values, strict=True)
+    ]
+
+
 def _from_json(model, fields, values: list):
-    """A model instance from a `_json_row` array (parsed JSON already: no converters)."""
-    for index, field in enumerate(fields):
-        if field.get_internal_type() == "DecimalField" and values[index] is not None:
-            values[index] = Decimal(values[index])
-    return model.from_db(connection.alias, [f.attname for f in fields], values)
+    """A model instance from a `_json_row` array (parsed JSON already: no other converters)."""
+    return model.from_db(connection.alias, [f.attname for f in fields], _decimals(fields, values))
 
 
 _PRODUCT_FIELDS = _fields(Product, PRODUCT_COLUMNS)
@@ -192,11 +199,8 @@ def load(pk: int, *, request=None, with_more: bool = True) -> ProductPage | None
 
 
 def _card(values: list) -> SimpleNamespace:
-    card = SimpleNamespace(**dict(zip(CARD_COLUMNS, values, strict=True)))
-    for name in ("min_price", "max_price", "rating"):
-        value = getattr(card, name)
-        setattr(card, name, None if value is None else Decimal(value))
-    return card
+    """A row for `cards.product_grid` (the listing columns as attributes)."""
+    return SimpleNamespace(**dict(zip(CARD_COLUMNS, _decimals(_CARD_FIELDS, values), strict=True)))
 
 
 def _attribute_template(category_id: int, path: str, request) -> list:
