@@ -21,9 +21,17 @@ $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "Creating the virtualenv failed (on Debian/Ubuntu: apt-get install python3.11-venv)"; exit 1; }
 
+# `make run` needs only what the platform runs on; `make test` adds the test tools (a newcomer's
+# first `make run` does not wait for them).
+RUN_STAMP := $(VENV)/.installed-run
+
+$(RUN_STAMP): requirements.txt requirements-embedded.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-embedded.txt
+	touch $(RUN_STAMP)
+
 $(STAMP): requirements.txt requirements-embedded.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
 setup: $(STAMP) messages static
 
@@ -35,15 +43,15 @@ STATIC_MANIFEST := staticfiles/staticfiles.json
 
 messages: $(MO_FILES)
 
-%.mo: %.po $(STAMP)
+%.mo: %.po $(RUN_STAMP)
 	@$(PY) manage.py compile_catalogs -v 0
 
 static: $(STATIC_MANIFEST)
 
-$(STATIC_MANIFEST): $(STATIC_SOURCES) $(STAMP)
+$(STATIC_MANIFEST): $(STATIC_SOURCES) $(RUN_STAMP)
 	@$(PY) manage.py collectstatic --noinput -v 0
 
-run: setup
+run: $(RUN_STAMP) messages static
 	$(EMBEDDED) run
 
 lint: $(STAMP)
