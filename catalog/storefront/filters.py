@@ -109,10 +109,8 @@ class ProductFilter(django_filters.FilterSet):
 
     # --- Filters ---------------------------------------------------------------------------------
     def filter_search(self, queryset: QuerySet, name, value):
-        self.search_query = listings.search_query(value)
-        if self.search_query is None:
-            return queryset.none() if value.strip() else queryset
-        return queryset.filter(search_vector=self.search_query)
+        queryset, self.search_query = listings.matching(queryset, value)
+        return queryset
 
     def filter_category(self, queryset: QuerySet, name, value):
         if self.category_node is None:
@@ -155,12 +153,7 @@ class ProductFilter(django_filters.FilterSet):
     @property
     def sort_value(self) -> str:
         cleaned = getattr(self.form, "cleaned_data", {}) or {}
-        chosen = cleaned.get("sort") or ""
-        if chosen == listings.Sort.RELEVANCE and self.search_query is None:
-            return listings.Sort.NEWEST
-        return chosen or (
-            listings.Sort.RELEVANCE if self.search_query is not None else listings.Sort.NEWEST
-        )
+        return listings.effective_sort(cleaned.get("sort") or "", self.search_query)
 
     def attribute_fields(self):
         """(attribute, bound form field) of each attribute filter, for the template."""
@@ -180,21 +173,11 @@ class PlainList:
         self.data = data
         self.tree = category_tree(request)
         self.category_node = category
-        words = str(data.get("q", ""))
-        self.search_query = listings.search_query(words) if words else None
-        chosen = data.get("sort") or ""
-        if chosen == listings.Sort.RELEVANCE and self.search_query is None:
-            chosen = listings.Sort.NEWEST
-        self.sort_value = chosen or (
-            listings.Sort.RELEVANCE if self.search_query is not None else listings.Sort.NEWEST
-        )
         products = listings.live_products()
         if category is not None:
             products = listings.in_category(products, category)
-        if words.strip() and self.search_query is None:
-            products = products.none()  # nothing searchable in the words
-        elif self.search_query is not None:
-            products = products.filter(search_vector=self.search_query)
+        products, self.search_query = listings.matching(products, str(data.get("q", "")))
+        self.sort_value = listings.effective_sort(data.get("sort") or "", self.search_query)
         self.qs = listings.sort_products(products, self.sort_value, query=self.search_query)
 
     def is_valid(self) -> bool:

@@ -107,6 +107,17 @@ def fuzzy_matches(products: QuerySet[Product], text: str) -> QuerySet[Product]:
     )
 
 
+def matching(
+    products: QuerySet[Product], words: str
+) -> tuple[QuerySet[Product], SearchQuery | None]:
+    """`products` matching the words a buyer typed, and the full-text query (None without one);
+    words with nothing searchable in them match nothing."""
+    query = search_query(words) if words else None
+    if query is None:
+        return (products.none() if words.strip() else products), None
+    return products.filter(search_vector=query), query
+
+
 # --- Sorting -------------------------------------------------------------------------------------
 class Sort:
     RELEVANCE = "relevance"
@@ -122,6 +133,14 @@ ORDERINGS = {
     Sort.PRICE_DESC: ("-min_price", "-id"),
     Sort.SALES: ("-sales_count", "-id"),
 }
+
+
+def effective_sort(chosen: str, query: SearchQuery | None) -> str:
+    """The sort a list uses: the one chosen, relevance for a search without one, and newest
+    where there is nothing to be relevant to."""
+    if chosen == Sort.RELEVANCE and query is None:
+        return Sort.NEWEST
+    return chosen or (Sort.RELEVANCE if query is not None else Sort.NEWEST)
 
 
 def sort_products(
