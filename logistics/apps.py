@@ -11,4 +11,4 @@ class LogisticsConfig(AppConfig):
         from shops import events as shop_events
 
         # A new shop starts with the platform's default carriers and a standard template.
-        shop_events.shop_opened.subscribe(defaults.on_shop_opened)
+        shop_events.shop_opened.subscribe(defaults.give_new_shop_defaults)

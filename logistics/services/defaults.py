@@ -67,7 +67,3 @@ def give_new_shop_defaults(*, shop_id: int, owner_id: int | None = None) -> None
             fields=STANDARD_TEMPLATE["fields"],
             rules=STANDARD_TEMPLATE["rules"],
         )
-
-
-def on_shop_opened(*, shop_id: int, owner_id: int | None = None) -> None:
-    give_new_shop_defaults(shop_id=shop_id, owner_id=owner_id)

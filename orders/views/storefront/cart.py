@@ -10,11 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog.models import Product, Sku
+from catalog.models import Sku
 from catalog.storefront.listings import product_url
 from logistics.errors import LogisticsError
 from marketplace.core.pages import refusals
 from orders import forms, selectors, services
+from orders.errors import ErrorCode
 from orders.services.cart import cart_of_user, guest_cart, new_guest_cart
 from orders.shipping import estimate_quoter, quoter_for
 
@@ -77,10 +78,11 @@ def cart_add(request):
                 return _back(request)
         else:
             messages.error(request, _("Enter a quantity from 1 to 999."))
-        if sku is not None and sku.product.state == Product.State.LIVE:
-            return redirect(product_url(sku.product_id, sku.product.slug))
         if sku is not None:
-            return redirect("cart")  # nothing to go back to: the message says why
+            code, _problem = selectors.sku_problem(sku)
+            if code == ErrorCode.UNAVAILABLE:
+                return redirect("cart")  # no product page to go back to: the message says why
+            return redirect(product_url(sku.product_id, sku.product.slug))
     else:
         sku = _sku(request.GET.get("sku"))
         form = forms.AddToCartForm(initial={"sku": request.GET.get("sku"), "quantity": 1})
